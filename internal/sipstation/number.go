@@ -1,0 +1,68 @@
+package sipstation
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+)
+
+// TollFreePrefixes are the NANP toll-free area codes.
+var TollFreePrefixes = []string{"800", "833", "844", "855", "866", "877", "888"}
+
+// NormalizeNumber turns a NANP number written in any common form
+// (+14155550123, 1-415-555-0123, 415-555-0123, (415) 555-0123, 4155550123)
+// into E.164 (+14155550123). The error says why the input is no NANP number.
+func NormalizeNumber(s string) (string, error) {
+	in := strings.TrimSpace(s)
+	if in == "" {
+		return "", fmt.Errorf("the number is empty; expected a NANP number such as +14155550123")
+	}
+	var digits strings.Builder
+	for i, r := range in {
+		switch {
+		case r >= '0' && r <= '9':
+			digits.WriteRune(r)
+		case r == '+' && i == 0:
+		case strings.ContainsRune(" -.()", r):
+		default:
+			return "", fmt.Errorf("%q contains %q, which is not part of a phone number; expected a NANP number such as +14155550123", s, r)
+		}
+	}
+	d := digits.String()
+	if strings.HasPrefix(in, "+") && !strings.HasPrefix(d, "1") {
+		return "", fmt.Errorf("%q has country code +%s; only NANP numbers (+1) are served", s, firstN(d, 3))
+	}
+	if len(d) == 11 && d[0] == '1' {
+		d = d[1:]
+	}
+	if len(d) != 10 {
+		return "", fmt.Errorf("%q has %d digits after the country code; a NANP number has 10 (area code, exchange, line), as in +14155550123", s, len(d))
+	}
+	if d[0] < '2' {
+		return "", fmt.Errorf("%q has area code %s; a NANP area code cannot start with 0 or 1", s, d[:3])
+	}
+	if d[3] < '2' {
+		return "", fmt.Errorf("%q has exchange %s; a NANP exchange cannot start with 0 or 1", s, d[3:6])
+	}
+	return "+1" + d, nil
+}
+
+// IsTollFree reports whether an E.164 NANP number has a toll-free area code.
+func IsTollFree(e164 string) bool {
+	return len(e164) == 12 && slices.Contains(TollFreePrefixes, e164[2:5])
+}
+
+// AreaCode returns the area code of an E.164 NANP number.
+func AreaCode(e164 string) string {
+	if len(e164) != 12 {
+		return ""
+	}
+	return e164[2:5]
+}
+
+func firstN(s string, n int) string {
+	if len(s) < n {
+		return s
+	}
+	return s[:n]
+}
