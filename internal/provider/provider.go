@@ -1,0 +1,279 @@
+// Package provider is the Terraform provider for SIPStation: locations,
+// local DIDs and toll-free numbers, statements, and the port-out guard that
+// keeps Terraform from cancelling a number while a new carrier is porting it.
+package provider
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"time"
+
+	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
+	"github.com/hashicorp/terraform-plugin-framework/datasource"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/function"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/provider"
+	"github.com/hashicorp/terraform-plugin-framework/provider/schema"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-log/tflog"
+
+	"github.com/sipstation-community/terraform-provider-sipstation/internal/sipstation"
+)
+
+const (
+	envEndpoint = "SIPSTATION_ENDPOINT"
+	envAPIKey   = "SIPSTATION_API_KEY"
+
+	registryURL = "https://registry.terraform.io/providers/sipstation-community/sipstation"
+)
+
+var (
+	_ provider.Provider              = &SipstationProvider{}
+	_ provider.ProviderWithFunctions = &SipstationProvider{}
+)
+
+// SipstationProvider is the provider. version is the release it was built as,
+// "dev" for local builds and "test" in acceptance tests.
+type SipstationProvider struct {
+	version string
+}
+
+// providerModel is the provider block.
+type providerModel struct {
+	Endpoint       types.String `tfsdk:"endpoint"`
+	APIKey         types.String `tfsdk:"api_key"`
+	MaxRetries     types.Int64  `tfsdk:"max_retries"`
+	RequestTimeout types.String `tfsdk:"request_timeout"`
+}
+
+// New returns the constructor main.go hands to providerserver.
+func New(version string) func() provider.Provider {
+	return func() provider.Provider {
+		return &SipstationProvider{version: version}
+	}
+}
+
+// Metadata sets the type name every resource and data source prefixes.
+func (p *SipstationProvider) Metadata(_ context.Context, _ provider.MetadataRequest, resp *provider.MetadataResponse) {
+	resp.TypeName = "sipstation"
+	resp.Version = p.version
+}
+
+// Schema describes the provider block.
+func (p *SipstationProvider) Schema(_ context.Context, _ provider.SchemaRequest, resp *provider.SchemaResponse) {
+	resp.Schema = schema.Schema{
+		MarkdownDescription: "Manages a SIPStation account: its billed locations, the local DIDs and toll-free " +
+			"numbers each location holds, and its statements.\n\n" +
+			"Removing a number from configuration **cancels its service**, and billing stops. While a new " +
+			"carrier is porting a number away (a port-out is pending), the provider refuses to cancel it: " +
+			"cancelling before the port completes can lose the number for good. After a port completes, " +
+			"SIPStation keeps billing the number until it is cancelled, and every plan warns about it.\n\n" +
+			"The provider checks the API key when it is configured, so a missing or refused key is one " +
+			"error at plan time rather than one per resource.",
+		Attributes: map[string]schema.Attribute{
+			"endpoint": schema.StringAttribute{
+				MarkdownDescription: "Base URL of the SIPStation API, without the `/v1` suffix, for example " +
+					"`https://api.sipstation.example`. Defaults to the `" + envEndpoint + "` environment variable. " +
+					"Plain `http://` is accepted only for a loopback host (such as the bundled emulator on " +
+					"`http://127.0.0.1:8787`), so that the API key never crosses a network unencrypted.",
+				Optional: true,
+			},
+			"api_key": schema.StringAttribute{
+				MarkdownDescription: "API key of the SIPStation account. One key sees every location of its " +
+					"account and nothing of any other. Defaults to the `" + envAPIKey + "` environment variable; " +
+					"prefer the variable, so the key stays out of configuration files.",
+				Optional:  true,
+				Sensitive: true,
+			},
+			"max_retries": schema.Int64Attribute{
+				MarkdownDescription: "How many times a request is retried after a rate limit (429), a " +
+					"temporary outage (503, other 5xx) or a connection error, with jittered backoff that " +
+					"honours `Retry-After`. Other errors are never retried. Orders are safe to retry: each " +
+					"carries an idempotency key, so a retry never orders a number twice. Defaults to the " +
+					"client's default; `0` turns retries off.",
+				Optional:   true,
+				Validators: []validator.Int64{int64validator.Between(0, 20)},
+			},
+			"request_timeout": schema.StringAttribute{
+				MarkdownDescription: "How long one HTTP request may take before it is abandoned (and retried, " +
+					"when retries are left), as a Go duration such as `30s` or `2m`. Defaults to the client's " +
+					"default. The resources' `timeouts` blocks bound a whole operation instead.",
+				Optional:   true,
+				Validators: []validator.String{durationValidator{}},
+			},
+		},
+	}
+}
+
+// Configure builds the API client and checks the key once, so that a missing
+// or refused key is a single provider-level error instead of one per resource.
+func (p *SipstationProvider) Configure(ctx context.Context, req provider.ConfigureRequest, resp *provider.ConfigureResponse) {
+	var cfg providerModel
+	resp.Diagnostics.Append(req.Config.Get(ctx, &cfg)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+
+	// Values computed by other resources are unknown during plan: nothing can be
+	// checked yet. Defer when the client allows it; otherwise leave the provider
+	// unconfigured and let the resources say so if they need the API.
+	if cfg.Endpoint.IsUnknown() || cfg.APIKey.IsUnknown() || cfg.MaxRetries.IsUnknown() || cfg.RequestTimeout.IsUnknown() {
+		if req.ClientCapabilities.DeferralAllowed {
+			resp.Deferred = &provider.Deferred{Reason: provider.DeferredReasonProviderConfigUnknown}
+		}
+		return
+	}
+
+	endpoint := stringOrEnv(cfg.Endpoint, envEndpoint)
+	apiKey := stringOrEnv(cfg.APIKey, envAPIKey)
+	if endpoint == "" {
+		resp.Diagnostics.AddAttributeError(path.Root("endpoint"), "Missing SIPStation Endpoint",
+			"The provider needs the base URL of the SIPStation API. Set `endpoint` in the provider block "+
+				"or the "+envEndpoint+" environment variable, for example https://api.sipstation.example.")
+	}
+	if apiKey == "" {
+		resp.Diagnostics.AddAttributeError(path.Root("api_key"), "Missing SIPStation API Key",
+			"The provider needs the API key of the SIPStation account. Set the "+envAPIKey+
+				" environment variable (preferred, it keeps the key out of files) or `api_key` in the provider block.")
+	}
+	if resp.Diagnostics.HasError() {
+		return
+	}
+
+	clientCfg := sipstation.Config{
+		Endpoint:  endpoint,
+		APIKey:    apiKey,
+		UserAgent: userAgent(p.version, req.TerraformVersion),
+		Log:       tflogHook,
+	}
+	if !cfg.MaxRetries.IsNull() {
+		retries := int(cfg.MaxRetries.ValueInt64())
+		clientCfg.MaxRetries = &retries
+	}
+	if !cfg.RequestTimeout.IsNull() {
+		// The validator already refused a malformed duration.
+		d, err := time.ParseDuration(cfg.RequestTimeout.ValueString())
+		if err != nil {
+			resp.Diagnostics.AddAttributeError(path.Root("request_timeout"), "Invalid Request Timeout", err.Error())
+			return
+		}
+		clientCfg.RequestTimeout = d
+	}
+
+	client, err := sipstation.New(clientCfg)
+	if err != nil {
+		resp.Diagnostics.AddAttributeError(path.Root("endpoint"), "Invalid SIPStation Endpoint",
+			fmt.Sprintf("The provider cannot use the endpoint %q. Use an https:// URL; plain http:// is "+
+				"accepted only for a loopback host such as the bundled emulator, so the API key never "+
+				"crosses a network unencrypted.\n\n%s", endpoint, err))
+		return
+	}
+
+	if err := client.CheckAuth(ctx); err != nil {
+		if errors.Is(err, sipstation.ErrUnauthenticated) {
+			resp.Diagnostics.AddAttributeError(path.Root("api_key"), "SIPStation Refused the API Key",
+				fmt.Sprintf("The API at %s refused the configured API key, so nothing can be read or changed. "+
+					"Check the "+envAPIKey+" environment variable or `api_key`: the key may be mistyped, revoked, "+
+					"or belong to another endpoint.\n\n%s", endpoint, err))
+			return
+		}
+		resp.Diagnostics.AddError("Cannot Reach the SIPStation API",
+			fmt.Sprintf("The provider could not check its API key against %s, so it cannot plan. Check the "+
+				"endpoint and the network, then try again.\n\n%s", endpoint, err))
+		return
+	}
+
+	resp.ResourceData = client
+	resp.DataSourceData = client
+}
+
+// Resources lists the managed resources.
+func (p *SipstationProvider) Resources(_ context.Context) []func() resource.Resource {
+	return []func() resource.Resource{}
+}
+
+// DataSources lists the data sources.
+func (p *SipstationProvider) DataSources(_ context.Context) []func() datasource.DataSource {
+	return []func() datasource.DataSource{
+		// NewStatementsDataSource, // registered by the data-source work
+		// NewStatementDataSource, // registered by the data-source work
+		// NewNumbersDataSource, // registered by the data-source work
+	}
+}
+
+// Functions lists the provider-defined functions.
+func (p *SipstationProvider) Functions(_ context.Context) []func() function.Function {
+	return []func() function.Function{
+		// NewNormalizeNumberFunction, // registered by the data-source work
+	}
+}
+
+// userAgent names the provider release, where to find it, and the Terraform
+// version running it, so the API's operators can tell clients apart.
+func userAgent(version, terraformVersion string) string {
+	if terraformVersion == "" {
+		terraformVersion = "unknown"
+	}
+	return fmt.Sprintf("terraform-provider-sipstation/%s (+%s) terraform/%s", version, registryURL, terraformVersion)
+}
+
+// stringOrEnv returns the configured value, or the environment variable when
+// the attribute is not set.
+func stringOrEnv(v types.String, env string) string {
+	if !v.IsNull() {
+		return v.ValueString()
+	}
+	return os.Getenv(env)
+}
+
+// tflogHook sends the client's request log to Terraform's log (TF_LOG=debug).
+// The client never passes the API key to it.
+func tflogHook(ctx context.Context, msg string, fields map[string]any) {
+	tflog.Debug(ctx, msg, fields)
+}
+
+// clientFromProviderData is the shared body of every resource's Configure:
+// nil data (validation runs before configuration) is fine, anything but a
+// client is a bug of this provider.
+func clientFromProviderData(data any) (*sipstation.Client, diag.Diagnostics) {
+	var diags diag.Diagnostics
+	if data == nil {
+		return nil, diags
+	}
+	client, ok := data.(*sipstation.Client)
+	if !ok {
+		diags.AddError("Unexpected Provider Data",
+			fmt.Sprintf("Expected *sipstation.Client, got %T. This is a bug in the provider; please report it.", data))
+	}
+	return client, diags
+}
+
+// durationValidator accepts Go duration strings such as "30s" or "2m".
+type durationValidator struct{}
+
+var _ validator.String = durationValidator{}
+
+func (durationValidator) Description(_ context.Context) string {
+	return "must be a positive duration such as 30s or 2m"
+}
+
+func (v durationValidator) MarkdownDescription(ctx context.Context) string {
+	return v.Description(ctx)
+}
+
+func (durationValidator) ValidateString(_ context.Context, req validator.StringRequest, resp *validator.StringResponse) {
+	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
+		return
+	}
+	d, err := time.ParseDuration(req.ConfigValue.ValueString())
+	if err != nil || d <= 0 {
+		resp.Diagnostics.AddAttributeError(req.Path, "Invalid Duration",
+			fmt.Sprintf("%q is not a positive duration. Write a number with a unit, such as 30s, 90s or 2m.",
+				req.ConfigValue.ValueString()))
+	}
+}
