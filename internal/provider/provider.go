@@ -152,8 +152,11 @@ func (p *SipstationProvider) Configure(ctx context.Context, req provider.Configu
 		Log:       tflogHook,
 	}
 	if !cfg.MaxRetries.IsNull() {
-		retries := int(cfg.MaxRetries.ValueInt64())
-		clientCfg.MaxRetries = &retries
+		// The client reads 0 as "its default" and a negative value as "none".
+		clientCfg.MaxRetries = int(cfg.MaxRetries.ValueInt64())
+		if clientCfg.MaxRetries == 0 {
+			clientCfg.MaxRetries = -1
+		}
 	}
 	if !cfg.RequestTimeout.IsNull() {
 		// The validator already refused a malformed duration.
@@ -194,7 +197,11 @@ func (p *SipstationProvider) Configure(ctx context.Context, req provider.Configu
 
 // Resources lists the managed resources.
 func (p *SipstationProvider) Resources(_ context.Context) []func() resource.Resource {
-	return []func() resource.Resource{}
+	return []func() resource.Resource{
+		NewLocationResource,
+		NewDIDResource,
+		NewTollFreeNumberResource,
+	}
 }
 
 // DataSources lists the data sources.
@@ -251,29 +258,4 @@ func clientFromProviderData(data any) (*sipstation.Client, diag.Diagnostics) {
 			fmt.Sprintf("Expected *sipstation.Client, got %T. This is a bug in the provider; please report it.", data))
 	}
 	return client, diags
-}
-
-// durationValidator accepts Go duration strings such as "30s" or "2m".
-type durationValidator struct{}
-
-var _ validator.String = durationValidator{}
-
-func (durationValidator) Description(_ context.Context) string {
-	return "must be a positive duration such as 30s or 2m"
-}
-
-func (v durationValidator) MarkdownDescription(ctx context.Context) string {
-	return v.Description(ctx)
-}
-
-func (durationValidator) ValidateString(_ context.Context, req validator.StringRequest, resp *validator.StringResponse) {
-	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
-		return
-	}
-	d, err := time.ParseDuration(req.ConfigValue.ValueString())
-	if err != nil || d <= 0 {
-		resp.Diagnostics.AddAttributeError(req.Path, "Invalid Duration",
-			fmt.Sprintf("%q is not a positive duration. Write a number with a unit, such as 30s, 90s or 2m.",
-				req.ConfigValue.ValueString()))
-	}
 }

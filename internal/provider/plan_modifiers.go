@@ -1,0 +1,66 @@
+package provider
+
+import (
+	"context"
+
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
+)
+
+// numberPlanModifier plans the number attribute of the number resources:
+//   - the same number written in another form plans the stored value, so
+//     "415-555-0123" against "+14155550123" is no change;
+//   - no number in the configuration (ordered by area code, or the attribute
+//     removed) keeps the number: nothing but a different number replaces;
+//   - a different number replaces the resource.
+type numberPlanModifier struct{}
+
+var _ planmodifier.String = numberPlanModifier{}
+
+func (numberPlanModifier) Description(_ context.Context) string {
+	return "Only a different number replaces the resource; the same number in another form changes nothing."
+}
+
+func (m numberPlanModifier) MarkdownDescription(ctx context.Context) string {
+	return m.Description(ctx)
+}
+
+func (numberPlanModifier) PlanModifyString(_ context.Context, req planmodifier.StringRequest, resp *planmodifier.StringResponse) {
+	if req.StateValue.IsNull() || req.Plan.Raw.IsNull() {
+		return // create or destroy
+	}
+	switch {
+	case req.ConfigValue.IsNull():
+		resp.PlanValue = req.StateValue
+	case req.ConfigValue.IsUnknown():
+		// Known only at apply: it may be another number, and Update cannot
+		// change a number, so plan the replace (the guard still applies).
+		resp.RequiresReplace = true
+	case sameNumber(req.ConfigValue.ValueString(), req.StateValue.ValueString()):
+		resp.PlanValue = req.StateValue
+	default:
+		resp.RequiresReplace = true
+	}
+}
+
+// sameNumberPlanModifier plans the stored value when the configuration holds
+// the same number in another form, so that the form never shows as a change.
+type sameNumberPlanModifier struct{}
+
+var _ planmodifier.String = sameNumberPlanModifier{}
+
+func (sameNumberPlanModifier) Description(_ context.Context) string {
+	return "The same number written in another form changes nothing."
+}
+
+func (m sameNumberPlanModifier) MarkdownDescription(ctx context.Context) string {
+	return m.Description(ctx)
+}
+
+func (sameNumberPlanModifier) PlanModifyString(_ context.Context, req planmodifier.StringRequest, resp *planmodifier.StringResponse) {
+	if req.StateValue.IsNull() || req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
+		return
+	}
+	if sameNumber(req.ConfigValue.ValueString(), req.StateValue.ValueString()) {
+		resp.PlanValue = req.StateValue
+	}
+}

@@ -1,0 +1,162 @@
+package provider
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+
+	"github.com/sipstation-community/terraform-provider-sipstation/internal/sipstation"
+)
+
+// numberClass says which numbers an attribute accepts.
+type numberClass int
+
+const (
+	anyNumber numberClass = iota
+	localNumber
+	tollFreeNumber
+)
+
+// exampleNumber is the form every message shows.
+const (
+	exampleLocal    = "+14155550123"
+	exampleTollFree = "+18005550123"
+)
+
+// checkNumber normalizes s and checks that it is of the class wanted. The
+// error is a sentence for the user that shows the expected form.
+func checkNumber(s string, class numberClass) (string, error) {
+	e164, err := sipstation.NormalizeNumber(s)
+	if err != nil {
+		return "", err
+	}
+	tollFree := sipstation.IsTollFree(e164)
+	switch {
+	case class == localNumber && tollFree:
+		return "", fmt.Errorf("%q is a toll-free number (area code %s); sipstation_did holds local numbers such as %s. "+
+			"Manage toll-free numbers with sipstation_toll_free_number", s, sipstation.AreaCode(e164), exampleLocal)
+	case class == tollFreeNumber && !tollFree:
+		return "", fmt.Errorf("%q is a local number (area code %s); sipstation_toll_free_number holds toll-free numbers, "+
+			"whose area code is one of %s, such as %s. Manage local numbers with sipstation_did",
+			s, sipstation.AreaCode(e164), strings.Join(sipstation.TollFreePrefixes, ", "), exampleTollFree)
+	}
+	return e164, nil
+}
+
+// sameNumber reports whether two strings are the same NANP number, written in
+// any form. Anything that does not parse is compared as written.
+func sameNumber(a, b string) bool {
+	na, errA := sipstation.NormalizeNumber(a)
+	nb, errB := sipstation.NormalizeNumber(b)
+	if errA != nil || errB != nil {
+		return a == b
+	}
+	return na == nb
+}
+
+// numberValidator checks a phone number attribute at plan time.
+type numberValidator struct {
+	class numberClass
+}
+
+var _ validator.String = numberValidator{}
+
+func (v numberValidator) Description(_ context.Context) string {
+	switch v.class {
+	case localNumber:
+		return "must be a local (non-toll-free) NANP number, such as " + exampleLocal
+	case tollFreeNumber:
+		return "must be a toll-free NANP number, such as " + exampleTollFree
+	default:
+		return "must be a NANP number, such as " + exampleLocal
+	}
+}
+
+func (v numberValidator) MarkdownDescription(ctx context.Context) string {
+	return v.Description(ctx)
+}
+
+func (v numberValidator) ValidateString(_ context.Context, req validator.StringRequest, resp *validator.StringResponse) {
+	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
+		return
+	}
+	if _, err := checkNumber(req.ConfigValue.ValueString(), v.class); err != nil {
+		resp.Diagnostics.AddAttributeError(req.Path, "Invalid Phone Number", capitalize(err.Error())+".")
+	}
+}
+
+// areaCodeValidator checks a local area code: three digits, the first 2-9,
+// and not a toll-free prefix.
+type areaCodeValidator struct{}
+
+var _ validator.String = areaCodeValidator{}
+
+func (areaCodeValidator) Description(_ context.Context) string {
+	return "must be a three-digit NANP area code that is not toll-free, such as 415"
+}
+
+func (v areaCodeValidator) MarkdownDescription(ctx context.Context) string {
+	return v.Description(ctx)
+}
+
+func (areaCodeValidator) ValidateString(_ context.Context, req validator.StringRequest, resp *validator.StringResponse) {
+	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
+		return
+	}
+	if msg := areaCodeProblem(req.ConfigValue.ValueString()); msg != "" {
+		resp.Diagnostics.AddAttributeError(req.Path, "Invalid Area Code", msg)
+	}
+}
+
+// areaCodeProblem explains what is wrong with a local area code, or returns "".
+func areaCodeProblem(code string) string {
+	valid := len(code) == 3 && code[0] >= '2' && code[0] <= '9'
+	for _, r := range code {
+		valid = valid && r >= '0' && r <= '9'
+	}
+	switch {
+	case !valid:
+		return fmt.Sprintf("%q is no NANP area code: write three digits, the first from 2 to 9, such as \"415\".", code)
+	case slices.Contains(sipstation.TollFreePrefixes, code):
+		return fmt.Sprintf("%s is a toll-free prefix; sipstation_did orders local numbers, by a local area code such as "+
+			"\"415\". Order toll-free numbers with sipstation_toll_free_number.", code)
+	}
+	return ""
+}
+
+// durationValidator accepts Go duration strings such as "30s" or "2m".
+type durationValidator struct{}
+
+var _ validator.String = durationValidator{}
+
+func (durationValidator) Description(_ context.Context) string {
+	return "must be a positive duration such as 30s or 2m"
+}
+
+func (v durationValidator) MarkdownDescription(ctx context.Context) string {
+	return v.Description(ctx)
+}
+
+func (durationValidator) ValidateString(_ context.Context, req validator.StringRequest, resp *validator.StringResponse) {
+	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
+		return
+	}
+	d, err := time.ParseDuration(req.ConfigValue.ValueString())
+	if err != nil || d <= 0 {
+		resp.Diagnostics.AddAttributeError(req.Path, "Invalid Duration",
+			fmt.Sprintf("%q is not a positive duration. Write a number with a unit, such as 30s, 90s or 2m.",
+				req.ConfigValue.ValueString()))
+	}
+}
+
+// capitalize upper-cases the first letter of a message built from an error.
+func capitalize(s string) string {
+	if s == "" || s[0] < 'a' || s[0] > 'z' {
+		return s
+	}
+	return strings.ToUpper(s[:1]) + s[1:]
+}
