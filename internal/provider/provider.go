@@ -207,16 +207,16 @@ func (p *SipstationProvider) Resources(_ context.Context) []func() resource.Reso
 // DataSources lists the data sources.
 func (p *SipstationProvider) DataSources(_ context.Context) []func() datasource.DataSource {
 	return []func() datasource.DataSource{
-		// NewStatementsDataSource, // registered by the data-source work
-		// NewStatementDataSource, // registered by the data-source work
-		// NewNumbersDataSource, // registered by the data-source work
+		NewStatementsDataSource,
+		NewStatementDataSource,
+		NewNumbersDataSource,
 	}
 }
 
 // Functions lists the provider-defined functions.
 func (p *SipstationProvider) Functions(_ context.Context) []func() function.Function {
 	return []func() function.Function{
-		// NewNormalizeNumberFunction, // registered by the data-source work
+		NewNormalizeNumberFunction,
 	}
 }
 
