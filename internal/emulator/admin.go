@@ -1,0 +1,93 @@
+package emulator
+
+import (
+	"net/http"
+	"strconv"
+	"time"
+)
+
+func adminCreateAccount(c *call) (*result, error) {
+	var in struct {
+		Name string `json:"name"`
+	}
+	if err := decodeBody(c.body, &in); err != nil {
+		return nil, err
+	}
+	a, err := createAccount(c.tx, in.Name, c.now)
+	if err != nil {
+		return nil, err
+	}
+	return jsonResult(http.StatusCreated, Account{ID: a.ID, Name: a.Name, APIKey: a.APIKey})
+}
+
+// ClockState is the JSON of GET and POST /_emulator/clock.
+type ClockState struct {
+	Now    time.Time `json:"now"`
+	Offset string    `json:"offset"` // how far the emulator runs ahead of its base clock
+}
+
+func adminGetClock(c *call) (*result, error) {
+	return jsonResult(http.StatusOK, ClockState{Now: c.now, Offset: c.s.offset.String()})
+}
+
+// adminAdvanceClock moves the emulator's time forward and issues the
+// statements that fall due.
+func adminAdvanceClock(c *call) (*result, error) {
+	var in struct {
+		Advance string `json:"advance"`
+	}
+	if err := decodeBody(c.body, &in); err != nil {
+		return nil, err
+	}
+	d, err := time.ParseDuration(in.Advance)
+	if err != nil || d < 0 {
+		return nil, invalid("/advance", "advance must be a non-negative Go duration such as \"720h\", not %q", in.Advance)
+	}
+	offset := c.s.offset + d
+	if err := c.tx.setMeta(metaClockOffset, strconv.FormatInt(int64(offset), 10)); err != nil {
+		return nil, err
+	}
+	// execute holds s.mu; should the commit fail, the answer is a 500 and
+	// the next advance starts from this offset.
+	c.s.offset = offset
+	c.now = c.s.now()
+	if err := issueDueStatements(c); err != nil {
+		return nil, err
+	}
+	return jsonResult(http.StatusOK, ClockState{Now: c.now, Offset: offset.String()})
+}
+
+func adminGetFaults(c *call) (*result, error) {
+	return jsonResult(http.StatusOK, c.s.faults.get())
+}
+
+// adminSetFaults replaces the fault settings.
+func adminSetFaults(c *call) (*result, error) {
+	var f Faults
+	if err := decodeBody(c.body, &f); err != nil {
+		return nil, err
+	}
+	rates := []struct {
+		ptr string
+		v   float64
+	}{{"/rate_429", f.Rate429}, {"/rate_5xx", f.Rate5xx}, {"/drop_after_commit", f.DropAfterCommit}}
+	for _, r := range rates {
+		if r.v < 0 || r.v > 1 {
+			return nil, invalid(r.ptr, "%s is a probability from 0 to 1, not %v", fieldName(r.ptr), r.v)
+		}
+	}
+	switch {
+	case f.LatencyMS < 0:
+		return nil, invalid("/latency_ms", "latency_ms cannot be negative")
+	case f.RateLimitPerS < 0:
+		return nil, invalid("/rate_limit_per_s", "rate_limit_per_s cannot be negative; 0 keeps the server's limit")
+	case f.MaxFaults < 0:
+		return nil, invalid("/max_faults", "max_faults cannot be negative; 0 means no limit")
+	}
+	c.s.faults.set(f)
+	return jsonResult(http.StatusOK, f)
+}
+
+func adminGetMetrics(c *call) (*result, error) {
+	return jsonResult(http.StatusOK, c.s.metrics.snapshot())
+}

@@ -1,0 +1,84 @@
+package emulator
+
+import (
+	"math/rand/v2"
+	"net/http"
+	"sync"
+
+	"github.com/sipstation-community/terraform-provider-sipstation/internal/sipstation"
+)
+
+// Faults are injected into /v1 requests (never /_emulator or /healthz), set
+// whole by POST /_emulator/faults. Rates are probabilities from 0 to 1.
+type Faults struct {
+	LatencyMS int     `json:"latency_ms"` // added to every /v1 answer
+	Rate429   float64 `json:"rate_429"`   // 429 too_many_requests, Retry-After: 1, not executed
+	Rate5xx   float64 `json:"rate_5xx"`   // 503 temporarily_unavailable, Retry-After: 1, not executed
+	// DropAfterCommit executes and commits the request, then closes the
+	// connection without an answer.
+	DropAfterCommit float64 `json:"drop_after_commit"`
+	// RateLimitPerS overrides the server's per-key rate limit; 0 keeps it.
+	RateLimitPerS float64 `json:"rate_limit_per_s"`
+	// MaxFaults (an emulator extension) switches the three fault rates off
+	// after that many faults were injected; 0 = no limit. With a rate of 1 it
+	// makes "the next request gets a 429" deterministic.
+	MaxFaults int `json:"max_faults"`
+}
+
+type faultState struct {
+	mu       sync.Mutex
+	f        Faults
+	injected int
+}
+
+func (fs *faultState) get() Faults {
+	fs.mu.Lock()
+	defer fs.mu.Unlock()
+	return fs.f
+}
+
+func (fs *faultState) set(f Faults) {
+	fs.mu.Lock()
+	defer fs.mu.Unlock()
+	fs.f, fs.injected = f, 0
+}
+
+// inject rolls the dice for one kind of fault and counts it against MaxFaults.
+func (fs *faultState) inject(rate func(*Faults) float64) bool {
+	fs.mu.Lock()
+	defer fs.mu.Unlock()
+	p := rate(&fs.f)
+	if p <= 0 || rand.Float64() >= p { //nolint:gosec // fault injection needs no secure randomness
+		return false
+	}
+	fs.injected++
+	if fs.f.MaxFaults > 0 && fs.injected >= fs.f.MaxFaults {
+		fs.f.Rate429, fs.f.Rate5xx, fs.f.DropAfterCommit = 0, 0, 0
+	}
+	return true
+}
+
+// before returns the fault to answer instead of executing the request.
+func (fs *faultState) before(m *metricsCollector) *apiError {
+	if fs.inject(func(f *Faults) float64 { return f.Rate429 }) {
+		m.fault(faultTooManyRequests)
+		e := errf(http.StatusTooManyRequests, sipstation.CodeTooManyRequests, "injected fault: too many requests; the request was not executed, retry after 1 s")
+		e.retryAfter = 1
+		return e
+	}
+	if fs.inject(func(f *Faults) float64 { return f.Rate5xx }) {
+		m.fault(faultUnavailable)
+		e := errf(http.StatusServiceUnavailable, sipstation.CodeTemporarilyUnavailable, "injected fault: temporarily unavailable; the request was not executed, retry after 1 s")
+		e.retryAfter = 1
+		return e
+	}
+	return nil
+}
+
+func (fs *faultState) dropAfterCommit(m *metricsCollector) bool {
+	if fs.inject(func(f *Faults) float64 { return f.DropAfterCommit }) {
+		m.fault(faultDropped)
+		return true
+	}
+	return false
+}
