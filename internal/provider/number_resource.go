@@ -50,6 +50,8 @@ type numberKind struct {
 	apiType string
 	// class is the numbers the resource accepts.
 	class numberClass
+	// numberRequired is set when the API orders the kind by number only.
+	numberRequired bool
 	// noun names one number of the kind in messages: "local number".
 	noun string
 	// description is the resource's documentation.
@@ -317,20 +319,7 @@ func (r *numberResource) Schema(ctx context.Context, _ resource.SchemaRequest, r
 				"its settings and its service stay; from then on the other location's statements bill it.",
 			Required: true,
 		},
-		"number": schema.StringAttribute{
-			MarkdownDescription: "The " + r.kind.noun + " to order, in any common form: `" + example + "`, `" +
-				example[2:5] + "-" + example[5:8] + "-" + example[8:] + "`, `(" + example[2:5] + ") " +
-				example[5:8] + "-" + example[8:] + "` or `" + example[2:] + "`. " + r.kind.numberHint() +
-				"Numbers are compared by value, so writing the same number in another form changes nothing; " +
-				"`id` always holds the E.164 form, and so does `number` once refreshed. Changing `number` to " +
-				"a **different** number replaces the resource: the old number is cancelled (subject to the " +
-				"port-out guard) and the new one ordered. Removing `number` from the configuration keeps the " +
-				"number.",
-			Optional:      true,
-			Computed:      true,
-			Validators:    []validator.String{numberValidator{class: r.kind.class}},
-			PlanModifiers: []planmodifier.String{numberPlanModifier{}},
-		},
+		"number": r.numberAttribute(example),
 		"description": schema.StringAttribute{
 			MarkdownDescription: "Free text to recognise the number by in the SIPStation store, such as " +
 				"`\"Main line\"`. Changes in place. Empty when not set.",
@@ -419,13 +408,29 @@ func (r *numberResource) Schema(ctx context.Context, _ resource.SchemaRequest, r
 	}
 }
 
-// numberHint says how a number of the kind is chosen.
-func (k numberKind) numberHint() string {
-	if k.class == localNumber {
-		return "Give `number` to order that number, or `area_code` to order any free number in that area " +
-			"code; the ordered number then appears here. "
+// numberAttribute is the number attribute: required where the API orders
+// by number only (toll-free), else optional and computed from the order.
+func (r *numberResource) numberAttribute(example string) schema.StringAttribute {
+	hint := "SIPStation orders toll-free numbers by number. "
+	if !r.kind.numberRequired {
+		hint = "Give `number` to order that number, or `area_code` to order any free number in that area " +
+			"code; the ordered number then appears here. Removing `number` from the configuration later keeps " +
+			"the number. "
 	}
-	return "Leave it out to order any free toll-free number; the ordered number then appears here. "
+	return schema.StringAttribute{
+		MarkdownDescription: "The " + r.kind.noun + " to order, in any common form: `" + example + "`, `" +
+			example[2:5] + "-" + example[5:8] + "-" + example[8:] + "`, `(" + example[2:5] + ") " +
+			example[5:8] + "-" + example[8:] + "` or `" + example[2:] + "`. " + hint +
+			"Numbers are compared by value, so writing the same number in another form changes nothing; " +
+			"`id` always holds the E.164 form, and so does `number` once refreshed. Changing `number` to a " +
+			"**different** number replaces the resource: the old number is cancelled (subject to the " +
+			"port-out guard) and the new one ordered.",
+		Required:      r.kind.numberRequired,
+		Optional:      !r.kind.numberRequired,
+		Computed:      !r.kind.numberRequired,
+		Validators:    []validator.String{numberValidator{class: r.kind.class}},
+		PlanModifiers: []planmodifier.String{numberPlanModifier{}},
+	}
 }
 
 // Configure receives the API client.

@@ -27,15 +27,15 @@ type tollFreeModel struct {
 var _ numberState = &tollFreeModel{}
 
 var tollFreeKind = numberKind{
-	typeSuffix: "_toll_free_number",
-	apiType:    sipstation.TypeTollFree,
-	class:      tollFreeNumber,
-	noun:       "toll-free number",
+	typeSuffix:     "_toll_free_number",
+	apiType:        sipstation.TypeTollFree,
+	class:          tollFreeNumber,
+	numberRequired: true,
+	noun:           "toll-free number",
 	description: "A toll-free number (area code 800, 833, 844, 855, 866, 877 or 888) of a SIPStation " +
 		"location: ordering it starts its service and billing, and its settings (description, failover) " +
 		"change in place.\n\n" +
-		"Order a particular number with `number`, or leave `number` out to order any free toll-free number. " +
-		"Changing `location_id` moves the number to another location without cancelling it. Only changing " +
+		"Order it by `number`. Changing `location_id` moves the number to another location without cancelling it. Only changing " +
 		"`number` to a different number replaces the resource.\n\n" +
 		"**Removing the resource cancels the number's service**, which stops its billing; the number is then " +
 		"gone from the account and cannot be ordered again right away.\n\n" +
