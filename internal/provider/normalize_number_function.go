@@ -57,7 +57,7 @@ func (f *NormalizeNumberFunction) Run(ctx context.Context, req function.RunReque
 	}
 	e164, err := sipstation.NormalizeNumber(input)
 	if err != nil {
-		resp.Error = function.NewArgumentFuncError(0, "Invalid phone number: "+err.Error())
+		resp.Error = function.NewArgumentFuncError(0, err.Error())
 		return
 	}
 	resp.Error = function.ConcatFuncErrors(resp.Result.Set(ctx, e164))
