@@ -192,9 +192,23 @@ func exampleDirs(t *testing.T, base string) []string {
 	return dirs
 }
 
+// requiredProviders is added to a copied example that does not declare the
+// provider's source. The examples rendered into resource and data source
+// pages leave it out, as users' configurations declare it once; without it
+// Terraform would look for hashicorp/sipstation.
+const requiredProviders = `terraform {
+  required_providers {
+    sipstation = {
+      source = "sipstation-community/sipstation"
+    }
+  }
+}
+`
+
 // copyExample copies the .tf files of an example directory into a fresh
 // temporary directory and returns it, so that no .terraform directory or lock
-// file is ever left in examples/.
+// file is ever left in examples/. It adds requiredProviders when no file
+// declares required_providers.
 func copyExample(t *testing.T, src string) string {
 	t.Helper()
 	dst := t.TempDir()
@@ -202,6 +216,7 @@ func copyExample(t *testing.T, src string) string {
 	if err != nil {
 		t.Fatalf("read %s: %v", src, err)
 	}
+	declared := false
 	for _, e := range entries {
 		if e.IsDir() || filepath.Ext(e.Name()) != ".tf" {
 			continue
@@ -210,8 +225,14 @@ func copyExample(t *testing.T, src string) string {
 		if err != nil {
 			t.Fatalf("read %s: %v", e.Name(), err)
 		}
+		declared = declared || strings.Contains(string(data), "required_providers")
 		if err := os.WriteFile(filepath.Join(dst, e.Name()), data, 0o600); err != nil {
 			t.Fatalf("write %s: %v", e.Name(), err)
+		}
+	}
+	if !declared {
+		if err := os.WriteFile(filepath.Join(dst, "zz_required_providers.tf"), []byte(requiredProviders), 0o600); err != nil {
+			t.Fatalf("write required_providers: %v", err)
 		}
 	}
 	return dst

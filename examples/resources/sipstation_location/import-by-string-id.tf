@@ -1,0 +1,4 @@
+import {
+  to = sipstation_location.office
+  id = "loc_8f14e45fceea167a"
+}

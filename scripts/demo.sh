@@ -1,0 +1,279 @@
+#!/usr/bin/env bash
+# make demo: the provider's story in two minutes, with real terraform commands
+# against the bundled emulator.
+#
+# Builds the provider and the emulator into a temporary directory, makes sure
+# a Terraform CLI is there (scripts/ensure-terraform.sh), starts the emulator
+# on a free loopback port with a SQLite file in that directory, and walks a
+# port-out with the configuration in examples/demo/. Terraform finds the
+# provider through a dev_overrides CLI configuration, so nothing is downloaded
+# and no `terraform init` is needed.
+#
+# Exits 0 when every step showed what it should; otherwise non-zero, naming the
+# step. The emulator is stopped and the temporary directory removed on every
+# exit: success, a failing step, Ctrl-C or kill.
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+DEMO_SRC="$ROOT/examples/demo"
+OUT_DIR="$DEMO_SRC/out" # git-ignored; the statement PDF is left here for you
+CARRIER="Acme Telecom"
+
+if [ -t 1 ]; then
+	BOLD=$'\e[1m' DIM=$'\e[2m' GREEN=$'\e[32m' RED=$'\e[31m' RESET=$'\e[0m'
+else
+	BOLD='' DIM='' GREEN='' RED='' RESET=''
+fi
+
+STEP=0
+step() {
+	STEP=$((STEP + 1))
+	printf '\n%s== %d. %s%s\n' "$BOLD" "$STEP" "$1" "$RESET"
+	shift
+	local line
+	for line in "$@"; do printf '   %s\n' "$line"; done
+}
+say() { printf '   %s\n' "$@"; }
+ok() { printf '%s   ok: %s%s\n' "$GREEN" "$*" "$RESET"; }
+fail() {
+	printf '%sdemo: step %d failed: %s%s\n' "$RED" "$STEP" "$*" "$RESET" >&2
+	exit 1
+}
+# show prints a command the way a user would type it; the demo runs it next.
+show() { printf '\n%s$ %s%s\n' "$DIM" "$*" "$RESET"; }
+
+WORK="$(mktemp -d "${TMPDIR:-/tmp}/sipstation-demo.XXXXXX")"
+EMULATOR_PID=""
+
+cleanup() {
+	local rc=$?
+	trap - EXIT INT TERM
+	if [ -n "$EMULATOR_PID" ]; then
+		kill "$EMULATOR_PID" 2>/dev/null || true
+		wait "$EMULATOR_PID" 2>/dev/null || true
+	fi
+	if [ "$rc" -ne 0 ] && [ -s "$WORK/emulator.log" ]; then
+		printf '\n--- emulator log (last lines) ---\n' >&2
+		tail -n 20 "$WORK/emulator.log" >&2 || true
+	fi
+	rm -rf "$WORK"
+	exit "$rc"
+}
+trap cleanup EXIT
+# Bash runs the EXIT trap after these, so Ctrl-C and kill clean up too.
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
+for tool in go curl base64; do
+	command -v "$tool" >/dev/null 2>&1 || fail "$tool is not on PATH"
+done
+
+# --- Preparation -------------------------------------------------------------
+
+printf '%sSIPStation provider demo%s (work directory %s)\n' "$BOLD" "$RESET" "$WORK"
+say "Building the provider and the emulator, and finding a Terraform CLI ..."
+
+mkdir -p "$WORK/bin" "$WORK/plugins" "$WORK/tf"
+(cd "$ROOT" && go build -o "$WORK/plugins/terraform-provider-sipstation" .) ||
+	fail "building the provider failed"
+(cd "$ROOT" && go build -o "$WORK/bin/sipstation-emulator" ./cmd/sipstation-emulator) ||
+	fail "building the emulator failed"
+TERRAFORM="$("$ROOT/scripts/ensure-terraform.sh")" || fail "no Terraform CLI (scripts/ensure-terraform.sh)"
+say "Terraform: $("$TERRAFORM" version | head -n 1) ($TERRAFORM)"
+
+# dev_overrides points Terraform at the freshly built provider: no registry,
+# no `terraform init`. The demo configuration needs no other provider.
+cat >"$WORK/dev.tfrc" <<EOF
+provider_installation {
+  dev_overrides {
+    "registry.terraform.io/sipstation-community/sipstation" = "$WORK/plugins"
+  }
+  direct {}
+}
+EOF
+export TF_CLI_CONFIG_FILE="$WORK/dev.tfrc"
+export TF_IN_AUTOMATION=1 TF_INPUT=0 CHECKPOINT_DISABLE=1
+export TF_DATA_DIR="$WORK/tf/.terraform"
+
+# free_port prints a loopback TCP port nobody listens on.
+free_port() {
+	local port _
+	for _ in $(seq 1 50); do
+		port=$((20000 + RANDOM % 30000))
+		if ! (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
+			printf '%s\n' "$port"
+			return 0
+		fi
+	done
+	return 1
+}
+PORT="$(free_port)" || fail "found no free loopback port"
+
+"$WORK/bin/sipstation-emulator" -listen "127.0.0.1:$PORT" -db "$WORK/emulator.db" -admin -seed \
+	>"$WORK/emulator.log" 2>&1 &
+EMULATOR_PID=$!
+
+ENDPOINT="http://127.0.0.1:$PORT"
+for _ in $(seq 1 100); do
+	kill -0 "$EMULATOR_PID" 2>/dev/null || fail "the emulator exited at start"
+	if curl -fsS -o /dev/null "$ENDPOINT/healthz" 2>/dev/null && grep -q '^SIPSTATION_API_KEY=' "$WORK/emulator.log"; then
+		break
+	fi
+	sleep 0.1
+done
+curl -fsS -o /dev/null "$ENDPOINT/healthz" || fail "the emulator did not answer $ENDPOINT/healthz"
+SIPSTATION_API_KEY="$(sed -n 's/^SIPSTATION_API_KEY=//p' "$WORK/emulator.log" | head -n 1)"
+[ -n "$SIPSTATION_API_KEY" ] || fail "the emulator printed no SIPSTATION_API_KEY"
+export SIPSTATION_ENDPOINT="$ENDPOINT" SIPSTATION_API_KEY
+say "Emulator: $ENDPOINT, pid $EMULATOR_PID, database $WORK/emulator.db"
+
+# --- Helpers -----------------------------------------------------------------
+
+# tf SUBCOMMAND ARGS... runs terraform in the work directory, printing the
+# command first; colours only on a terminal.
+tf() {
+	local sub="$1"
+	shift
+	show "terraform $sub $*"
+	if [ -t 1 ]; then
+		"$TERRAFORM" -chdir="$WORK/tf" "$sub" "$@"
+	else
+		"$TERRAFORM" -chdir="$WORK/tf" "$sub" -no-color "$@"
+	fi
+}
+
+# tf_capture FILE SUBCOMMAND ARGS... runs terraform like tf, also saving its
+# output, without colours, to FILE; it returns terraform's exit status.
+tf_capture() {
+	local file="$1" sub="$2" rc=0
+	shift 2
+	show "terraform $sub $*"
+	"$TERRAFORM" -chdir="$WORK/tf" "$sub" -no-color "$@" >"$file" 2>&1 || rc=$?
+	cat "$file"
+	return "$rc"
+}
+
+# flat FILE prints FILE as one line, without box-drawing and repeated spaces,
+# so a sentence Terraform wrapped over two lines can still be matched.
+flat() { tr '\n│' '  ' <"$1" | tr -s ' '; }
+
+# api METHOD PATH [BODY] calls the emulator with the account's key and prints
+# the answer's body; it fails on an HTTP error.
+api() {
+	local args=(-fsS -X "$1" -H "Authorization: Bearer $SIPSTATION_API_KEY")
+	[ $# -lt 3 ] || args+=(-H 'Content-Type: application/json' -d "$3")
+	curl "${args[@]}" "$ENDPOINT$2"
+}
+
+# status_of NUMBER prints the HTTP status of GET /v1/numbers/NUMBER.
+status_of() {
+	curl -sS -o /dev/null -w '%{http_code}' -H "Authorization: Bearer $SIPSTATION_API_KEY" \
+		"$ENDPOINT/v1/numbers/$(urlencode "$1")"
+}
+
+# urlencode escapes the leading + of an E.164 number for a URL path or query.
+urlencode() { printf '%s' "${1//+/%2B}"; }
+
+# json_field NAME prints the first string value of "NAME" in the JSON on stdin.
+json_field() { tr -d '\n' | sed -n "s/.*\"$1\"[[:space:]]*:[[:space:]]*\"\([^\"]*\)\".*/\1/p"; }
+
+# days_from_now N prints the date N days ahead (GNU or BSD date).
+days_from_now() { date -u -d "+$1 days" +%F 2>/dev/null || date -u -v+"$1"d +%F; }
+
+# --- The story ---------------------------------------------------------------
+
+TOLL_FREE="$(api GET '/v1/available-numbers?type=toll_free&limit=1' | json_field number)"
+[ -n "$TOLL_FREE" ] || fail "the emulator offers no toll-free number"
+printf 'toll_free_number = "%s"\n' "$TOLL_FREE" >"$WORK/tf/terraform.tfvars"
+cp "$DEMO_SRC/main.tf" "$DEMO_SRC/sales.tf" "$WORK/tf/"
+
+step "A location with two DIDs and a toll-free number" \
+	"examples/demo/main.tf and sales.tf declare a location in San Francisco, a main" \
+	"line (any free 415 number), a sales line (any free 212 number) and a toll-free" \
+	"support number that fails over to the main line. Apply orders them all."
+tf apply -auto-approve || fail "terraform apply failed"
+SALES="$("$TERRAFORM" -chdir="$WORK/tf" output -raw sales_number)"
+MAIN="$("$TERRAFORM" -chdir="$WORK/tf" output -raw main_number)"
+[ "$(status_of "$SALES")" = 200 ] || fail "the sales number $SALES is not in the account"
+ok "ordered main line $MAIN, sales line $SALES and toll-free $TOLL_FREE"
+
+step "A gaining carrier requests a port-out of the sales line" \
+	"You never start a port-out yourself: your new carrier does, with your account" \
+	"number and latest bill. The emulator's admin route plays that carrier."
+FOC="$(days_from_now 7)"
+BODY="{\"numbers\":[\"$SALES\"],\"carrier_name\":\"$CARRIER\",\"foc_date\":\"$FOC\"}"
+show "curl -X POST $ENDPOINT/_emulator/port-outs -d '$BODY'"
+PORT_OUT="$(api POST /_emulator/port-outs "$BODY")" || fail "the port-out request failed"
+printf '%s\n' "$PORT_OUT"
+PORT_OUT_ID="$(printf '%s' "$PORT_OUT" | json_field id)"
+[ -n "$PORT_OUT_ID" ] || fail "the port-out answer carries no id"
+ok "port-out $PORT_OUT_ID is pending, FOC date $FOC"
+
+step "Removing the sales line now fails at plan: the guard" \
+	"Cancelling a number while its port-out is pending can lose it for good, so the" \
+	"provider refuses at plan time, naming the number, the carrier and the FOC date."
+show "rm sales.tf"
+rm "$WORK/tf/sales.tf"
+if tf_capture "$WORK/plan-guard.txt" plan; then
+	fail "terraform plan succeeded; the guard should have failed it"
+fi
+flat "$WORK/plan-guard.txt" | grep -qF "$SALES" || fail "the plan error does not name $SALES"
+flat "$WORK/plan-guard.txt" | grep -qF "$CARRIER" || fail "the plan error does not name the carrier $CARRIER"
+[ "$(status_of "$SALES")" = 200 ] || fail "$SALES is gone from the account"
+ok "plan failed, naming $SALES and $CARRIER; the number is untouched"
+say "As the error says, keep the block until the port completes: put it back."
+show "cp examples/demo/sales.tf ."
+cp "$DEMO_SRC/sales.tf" "$WORK/tf/"
+
+step "The port completes" \
+	"On the FOC date the number moves to $CARRIER. SIPStation keeps billing it" \
+	"until you cancel it."
+show "curl -X POST $ENDPOINT/_emulator/port-outs/$PORT_OUT_ID/complete"
+api POST "/_emulator/port-outs/$PORT_OUT_ID/complete" >/dev/null || fail "completing the port-out failed"
+printf '\n'
+ok "port-out $PORT_OUT_ID completed"
+
+step "Plan warns: ported out and still billed" \
+	"Refresh sees status ported_out with billing still active; every plan says so."
+tf_capture "$WORK/plan-warning.txt" plan || fail "terraform plan failed"
+flat "$WORK/plan-warning.txt" | grep -qF "$SALES" || fail "the plan does not name $SALES"
+flat "$WORK/plan-warning.txt" | grep -qiE 'still (being )?billed' || fail "the plan does not warn that $SALES is still billed"
+ok "plan warns that $SALES was ported out and is still billed"
+
+step "Removing the sales line now cancels it" \
+	"With the port complete, removing the block cancels the service and billing stops."
+show "rm sales.tf"
+rm "$WORK/tf/sales.tf"
+tf apply -auto-approve || fail "terraform apply failed"
+code="$(status_of "$SALES")"
+[ "$code" = 404 ] || fail "GET /v1/numbers/$SALES answers $code, not 404 (cancelled numbers leave the account)"
+ok "$SALES is cancelled: the API no longer lists it"
+
+step "A month later: the statement" \
+	"The emulator's clock moves 31 days, so the location's billing day passes and a" \
+	"statement falls due: a line per billed number, and the early port-out fee for" \
+	"the sales line, held under 90 days when it left."
+BODY='{"advance":"744h"}'
+show "curl -X POST $ENDPOINT/_emulator/clock -d '$BODY'"
+api POST /_emulator/clock "$BODY" >/dev/null || fail "moving the clock failed"
+show "cp statements.tf ."
+cp "$DEMO_SRC/statements.tf" "$WORK/tf/"
+tf apply -auto-approve || fail "terraform apply failed"
+tf output latest_statement_lines || fail "terraform output failed"
+"$TERRAFORM" -chdir="$WORK/tf" output -json latest_statement_lines >"$WORK/lines.json"
+grep -q port_out_fee "$WORK/lines.json" || fail "the statement has no port-out fee line"
+grep -qF "$MAIN" "$WORK/lines.json" || fail "the statement does not bill the main line $MAIN"
+tf output latest_statement_total
+ok "the statement bills the numbers and the early port-out fee"
+
+step "The statement PDF, written to a file" \
+	"The bill a gaining carrier asks for, through terraform output."
+mkdir -p "$OUT_DIR"
+show "terraform output -raw latest_statement_pdf_base64 | base64 -d > examples/demo/out/statement.pdf"
+"$TERRAFORM" -chdir="$WORK/tf" output -raw latest_statement_pdf_base64 | base64 -d >"$OUT_DIR/statement.pdf" ||
+	fail "writing the PDF failed"
+[ "$(head -c 4 "$OUT_DIR/statement.pdf")" = "%PDF" ] || fail "examples/demo/out/statement.pdf is not a PDF"
+ok "examples/demo/out/statement.pdf ($(wc -c <"$OUT_DIR/statement.pdf" | tr -d ' ') bytes) starts with %PDF"
+
+printf '\n%sDemo complete%s in %ds: the guard held a pending port, the plan flagged a billed\n' "$GREEN$BOLD" "$RESET" "$SECONDS"
+printf 'ported number, and removing it cancelled it. Open examples/demo/out/statement.pdf.\n'
