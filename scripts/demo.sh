@@ -95,35 +95,24 @@ export TF_CLI_CONFIG_FILE="$WORK/dev.tfrc"
 export TF_IN_AUTOMATION=1 TF_INPUT=0 CHECKPOINT_DISABLE=1
 export TF_DATA_DIR="$WORK/tf/.terraform"
 
-# free_port prints a loopback TCP port nobody listens on.
-free_port() {
-	local port _
-	for _ in $(seq 1 50); do
-		port=$((20000 + RANDOM % 30000))
-		if ! (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
-			printf '%s\n' "$port"
-			return 0
-		fi
-	done
-	return 1
-}
-PORT="$(free_port)" || fail "found no free loopback port"
-
-"$WORK/bin/sipstation-emulator" -listen "127.0.0.1:$PORT" -db "$WORK/emulator.db" -admin -seed \
+# Port 0: the system picks a free port, and the emulator prints the address
+# it got, with the demo account's key, as SIPSTATION_* lines on stdout.
+"$WORK/bin/sipstation-emulator" -listen 127.0.0.1:0 -db "$WORK/emulator.db" -admin -seed \
 	>"$WORK/emulator.log" 2>&1 &
 EMULATOR_PID=$!
 
-ENDPOINT="http://127.0.0.1:$PORT"
+# emulator_var NAME prints the value the emulator printed for NAME.
+emulator_var() { sed -n "s/^$1=//p" "$WORK/emulator.log" | head -n 1; }
+
 for _ in $(seq 1 100); do
 	kill -0 "$EMULATOR_PID" 2>/dev/null || fail "the emulator exited at start"
-	if curl -fsS -o /dev/null "$ENDPOINT/healthz" 2>/dev/null && grep -q '^SIPSTATION_API_KEY=' "$WORK/emulator.log"; then
-		break
-	fi
+	[ -n "$(emulator_var SIPSTATION_API_KEY)" ] && break
 	sleep 0.1
 done
-curl -fsS -o /dev/null "$ENDPOINT/healthz" || fail "the emulator did not answer $ENDPOINT/healthz"
-SIPSTATION_API_KEY="$(sed -n 's/^SIPSTATION_API_KEY=//p' "$WORK/emulator.log" | head -n 1)"
-[ -n "$SIPSTATION_API_KEY" ] || fail "the emulator printed no SIPSTATION_API_KEY"
+ENDPOINT="$(emulator_var SIPSTATION_ENDPOINT)"
+SIPSTATION_API_KEY="$(emulator_var SIPSTATION_API_KEY)"
+[ -n "$ENDPOINT" ] && [ -n "$SIPSTATION_API_KEY" ] || fail "the emulator printed no endpoint and key"
+curl -fsS -o /dev/null "$ENDPOINT/healthz" || fail "the emulator does not answer $ENDPOINT/healthz"
 export SIPSTATION_ENDPOINT="$ENDPOINT" SIPSTATION_API_KEY
 say "Emulator: $ENDPOINT, pid $EMULATOR_PID, database $WORK/emulator.db"
 
