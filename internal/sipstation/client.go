@@ -373,8 +373,9 @@ func codeForStatus(status int) string {
 	}
 }
 
-// do sends r and decodes the "data" member of the answer into out, unless
-// out is nil.
+// do sends r and decodes the answer, a single JSON object, into out unless
+// out is nil. (Lists wrap their items in "data" with a "meta" block; single
+// objects come bare, as the emulator serves them.)
 func (c *Client) do(ctx context.Context, r request, out any) error {
 	data, err := c.send(ctx, r)
 	if err != nil {
@@ -383,20 +384,10 @@ func (c *Client) do(ctx context.Context, r request, out any) error {
 	if out == nil {
 		return nil
 	}
-	return decodeData(data, out)
-}
-
-func decodeData(body []byte, out any) error {
-	var env struct {
-		Data json.RawMessage `json:"data"`
+	if t := bytes.TrimSpace(data); len(t) == 0 || bytes.Equal(t, []byte("null")) {
+		return errors.New("decode answer: it is empty")
 	}
-	if err := json.Unmarshal(body, &env); err != nil {
-		return fmt.Errorf("decode answer: %w", err)
-	}
-	if len(env.Data) == 0 || bytes.Equal(env.Data, []byte("null")) {
-		return errors.New("decode answer: it has no data")
-	}
-	if err := json.Unmarshal(env.Data, out); err != nil {
+	if err := json.Unmarshal(data, out); err != nil {
 		return fmt.Errorf("decode answer: %w", err)
 	}
 	return nil

@@ -83,7 +83,7 @@ func (s *script) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		writeError(w, s.statuses[n], codeFor(s.statuses[n]), fmt.Sprintf("scripted answer %d", n))
 		return
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"data": sipstation.Location{ID: "loc_1", Name: "HQ"}})
+	writeJSON(w, http.StatusOK, sipstation.Location{ID: "loc_1", Name: "HQ"})
 }
 
 // codeFor is the code a service would send with a status.
@@ -185,7 +185,7 @@ func TestEndpointPath(t *testing.T) {
 			got := make(chan string, 1)
 			srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 				got <- r.URL.Path
-				writeJSON(w, http.StatusOK, map[string]any{"data": sipstation.Location{ID: "x"}})
+				writeJSON(w, http.StatusOK, sipstation.Location{ID: "x"})
 			}))
 			t.Cleanup(srv.Close)
 			c, err := sipstation.New(sipstation.Config{Endpoint: srv.URL + suffix, APIKey: testKey})
@@ -458,7 +458,7 @@ func TestRetryConnectionReset(t *testing.T) {
 			_ = conn.Close()
 			return
 		}
-		writeJSON(w, http.StatusOK, map[string]any{"data": sipstation.Location{ID: "loc_1"}})
+		writeJSON(w, http.StatusOK, sipstation.Location{ID: "loc_1"})
 	}), func(c *sipstation.Config) {
 		// Without keep-alive the transport cannot retry on its own, so
 		// every hit below is one of the client's attempts.
@@ -629,7 +629,7 @@ func TestRoutes(t *testing.T) {
 					writeJSON(w, http.StatusOK, map[string]any{"data": []any{}, "meta": sipstation.ListMeta{PageNumber: 1, TotalPages: 1}})
 					return
 				}
-				writeJSON(w, http.StatusOK, map[string]any{"data": map[string]any{}})
+				writeJSON(w, http.StatusOK, map[string]any{})
 			}))
 			if err := tt.call(t.Context(), c); err != nil {
 				t.Fatal(err)
@@ -847,9 +847,10 @@ func TestMalformedAnswer(t *testing.T) {
 	t.Parallel()
 	tests := map[string]string{
 		"not JSON": "<html>ok</html>",
-		"no data":  `{"id":"loc_1"}`,
-		"null":     `{"data":null}`,
-		"wrong":    `{"data":[1,2]}`,
+		"empty":    "",
+		"null":     "null",
+		"array":    `[1,2]`,
+		"wrong":    `{"id":1}`,
 	}
 	for name, body := range tests {
 		t.Run(name, func(t *testing.T) {

@@ -15,11 +15,13 @@ func (c *Client) ListAvailableNumbers(ctx context.Context, q AvailableNumbersQue
 	if q.Limit > 0 {
 		query.Set("limit", strconv.Itoa(q.Limit))
 	}
-	var out []AvailableNumber
+	var out struct {
+		Data []AvailableNumber `json:"data"`
+	}
 	if err := c.do(ctx, request{method: http.MethodGet, path: []string{"available-numbers"}, query: query}, &out); err != nil {
 		return nil, fmt.Errorf("list available numbers: %w", err)
 	}
-	return out, nil
+	return out.Data, nil
 }
 
 // OrderNumber orders a number for a location. The POST carries an
