@@ -11,6 +11,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
@@ -183,6 +184,17 @@ func (d *NumbersDataSource) Read(ctx context.Context, req datasource.ReadRequest
 		return
 	}
 
+	// The API lists nothing for a location id it does not know. Check the
+	// location first, so that a mistyped id fails instead of passing every
+	// check on the numbers as an empty list.
+	if !data.LocationID.IsNull() {
+		if _, err := d.client.GetLocation(ctx, data.LocationID.ValueString()); err != nil {
+			resp.Diagnostics.AddAttributeError(path.Root("location_id"), "Unable to List Numbers",
+				locationErrorDetail(data.LocationID.ValueString(), "read", err))
+			return
+		}
+	}
+
 	filter := sipstation.NumberFilter{
 		LocationID: data.LocationID.ValueString(),
 		Type:       data.Type.ValueString(),
@@ -195,11 +207,7 @@ func (d *NumbersDataSource) Read(ctx context.Context, req datasource.ReadRequest
 	}
 	numbers, err := d.client.ListNumbers(ctx, filter)
 	if err != nil {
-		detail := fmt.Sprintf("Could not list the numbers of the account: %v", err)
-		if filter.LocationID != "" {
-			detail = locationErrorDetail(filter.LocationID, "list the numbers of", err)
-		}
-		resp.Diagnostics.AddError("Unable to List Numbers", detail)
+		resp.Diagnostics.AddError("Unable to List Numbers", fmt.Sprintf("Could not list the numbers: %v", err))
 		return
 	}
 
