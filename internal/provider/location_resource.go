@@ -37,14 +37,14 @@ func NewLocationResource() resource.Resource {
 
 // locationModel is the state of sipstation_location.
 type locationModel struct {
-	ID               types.String `tfsdk:"id"`
-	Name             types.String `tfsdk:"name"`
-	OrganizationName types.String `tfsdk:"organization_name"`
-	Email            types.String `tfsdk:"email"`
-	ServiceAddress   addressModel `tfsdk:"service_address"`
-	AccountNumber    types.String `tfsdk:"account_number"`
-	BillingDay       types.Int64  `tfsdk:"billing_day"`
-	Status           types.String `tfsdk:"status"`
+	ID               types.String  `tfsdk:"id"`
+	Name             types.String  `tfsdk:"name"`
+	OrganizationName types.String  `tfsdk:"organization_name"`
+	Email            types.String  `tfsdk:"email"`
+	ServiceAddress   *addressModel `tfsdk:"service_address"` // nil only in a state just imported
+	AccountNumber    types.String  `tfsdk:"account_number"`
+	BillingDay       types.Int64   `tfsdk:"billing_day"`
+	Status           types.String  `tfsdk:"status"`
 }
 
 // addressModel is a location's service_address.
@@ -56,7 +56,10 @@ type addressModel struct {
 	Zip     types.String `tfsdk:"zip"`
 }
 
-func (a addressModel) toAPI() sipstation.Address {
+func (a *addressModel) toAPI() sipstation.Address {
+	if a == nil {
+		return sipstation.Address{}
+	}
 	return sipstation.Address{
 		Street1: a.Street1.ValueString(),
 		Street2: a.Street2.ValueString(),
@@ -66,8 +69,8 @@ func (a addressModel) toAPI() sipstation.Address {
 	}
 }
 
-func addressFromAPI(a sipstation.Address) addressModel {
-	return addressModel{
+func addressFromAPI(a sipstation.Address) *addressModel {
+	return &addressModel{
 		Street1: types.StringValue(a.Street1),
 		Street2: types.StringValue(a.Street2),
 		City:    types.StringValue(a.City),
@@ -171,6 +174,9 @@ func (r *LocationResource) Configure(_ context.Context, req resource.ConfigureRe
 
 // Create creates the location.
 func (r *LocationResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
+	if !requireClient(r.client, &resp.Diagnostics) {
+		return
+	}
 	var plan locationModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
 	if resp.Diagnostics.HasError() {
@@ -195,6 +201,9 @@ func (r *LocationResource) Create(ctx context.Context, req resource.CreateReques
 
 // Read refreshes the location; a closed or missing one leaves state.
 func (r *LocationResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
+	if !requireClient(r.client, &resp.Diagnostics) {
+		return
+	}
 	var state locationModel
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
 	if resp.Diagnostics.HasError() {
@@ -231,6 +240,9 @@ func (r *LocationResource) gone(ctx context.Context, resp *resource.ReadResponse
 
 // Update changes the location in place.
 func (r *LocationResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
+	if !requireClient(r.client, &resp.Diagnostics) {
+		return
+	}
 	var plan, state locationModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
@@ -259,6 +271,9 @@ func (r *LocationResource) Update(ctx context.Context, req resource.UpdateReques
 // Delete closes the location. SIPStation refuses while numbers there are
 // billed; the error then names them, since that is what the user must act on.
 func (r *LocationResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
+	if !requireClient(r.client, &resp.Diagnostics) {
+		return
+	}
 	var state locationModel
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
 	if resp.Diagnostics.HasError() {

@@ -535,6 +535,9 @@ func (r *numberResource) modifyCreatePlan(ctx context.Context, req resource.Modi
 // carry. Once the order succeeded the number is billed, so it reaches state
 // whatever fails after it.
 func (r *numberResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
+	if !requireClient(r.client, &resp.Diagnostics) {
+		return
+	}
 	plan := r.kind.newModel()
 	resp.Diagnostics.Append(req.Plan.Get(ctx, plan)...)
 	if resp.Diagnostics.HasError() {
@@ -625,6 +628,9 @@ func orderHint(err error) string {
 
 // Read refreshes the number; one the account no longer holds leaves state.
 func (r *numberResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
+	if !requireClient(r.client, &resp.Diagnostics) {
+		return
+	}
 	state := r.kind.newModel()
 	resp.Diagnostics.Append(req.State.Get(ctx, state)...)
 	if resp.Diagnostics.HasError() {
@@ -661,6 +667,9 @@ func (r *numberResource) Read(ctx context.Context, req resource.ReadRequest, res
 
 // Update changes settings and the location in place; the number stays.
 func (r *numberResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
+	if !requireClient(r.client, &resp.Diagnostics) {
+		return
+	}
 	plan, state := r.kind.newModel(), r.kind.newModel()
 	resp.Diagnostics.Append(req.Plan.Get(ctx, plan)...)
 	resp.Diagnostics.Append(req.State.Get(ctx, state)...)
@@ -694,6 +703,9 @@ func (r *numberResource) Update(ctx context.Context, req resource.UpdateRequest,
 
 // Delete cancels the number, unless the guard refuses.
 func (r *numberResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
+	if !requireClient(r.client, &resp.Diagnostics) {
+		return
+	}
 	state := r.kind.newModel()
 	resp.Diagnostics.Append(req.State.Get(ctx, state)...)
 	if resp.Diagnostics.HasError() {

@@ -244,6 +244,19 @@ func tflogHook(ctx context.Context, msg string, fields map[string]any) {
 	tflog.Debug(ctx, msg, fields)
 }
 
+// requireClient reports whether the provider has an API client; without one
+// (its configuration was unknown when Terraform configured it) it says so.
+func requireClient(client *sipstation.Client, diags *diag.Diagnostics) bool {
+	if client != nil {
+		return true
+	}
+	diags.AddError("Provider Not Configured",
+		"The sipstation provider has no API client, because its endpoint or api_key depends on values that "+
+			"are known only after apply. Apply the resources those values come from first (for example with "+
+			"-target), or set SIPSTATION_ENDPOINT and SIPSTATION_API_KEY.")
+	return false
+}
+
 // clientFromProviderData is the shared body of every resource's Configure:
 // nil data (validation runs before configuration) is fine, anything but a
 // client is a bug of this provider.

@@ -1,12 +1,22 @@
 package provider
 
 import (
+	"context"
+	"fmt"
+	"net/url"
+	"regexp"
+	"strings"
+	"sync"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
-
 	"github.com/hashicorp/terraform-plugin-framework/providerserver"
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/terraform"
+
+	"github.com/sipstation-community/terraform-provider-sipstation/internal/acctest"
+	"github.com/sipstation-community/terraform-provider-sipstation/internal/sipstation"
 )
 
 // testAccProtoV6ProviderFactories serves the provider in-process to the
@@ -14,6 +24,212 @@ import (
 // Terraform-driven test of this package uses it.
 var testAccProtoV6ProviderFactories = map[string]func() (tfprotov6.ProviderServer, error){
 	"sipstation": providerserver.NewProtocol6WithError(New("test")()),
+}
+
+// diagRecorder serves the provider like testAccProtoV6ProviderFactories and
+// keeps every diagnostic it returns to Terraform. terraform-plugin-testing
+// can only match errors; warnings (the billed-after-port-out warning, a
+// number dropped by Read) are asserted through the recorder, on what the
+// provider really sent to the Terraform or OpenTofu binary.
+type diagRecorder struct {
+	mu    sync.Mutex
+	diags []recordedDiag
+	calls map[string]int // calls per kind: "plan", "read", "apply"
+	// beforeApply, when set, runs before each ApplyResourceChange: the gap
+	// between a plan and its apply, where the outside world can change.
+	beforeApply func(req *tfprotov6.ApplyResourceChangeRequest)
+}
+
+// recordedDiag is one diagnostic and the call that returned it.
+type recordedDiag struct {
+	Call, TypeName, Severity, Summary, Detail string
+}
+
+func (r *diagRecorder) factories() map[string]func() (tfprotov6.ProviderServer, error) {
+	return map[string]func() (tfprotov6.ProviderServer, error){
+		"sipstation": func() (tfprotov6.ProviderServer, error) {
+			s, err := providerserver.NewProtocol6WithError(New("test")())()
+			if err != nil {
+				return nil, err
+			}
+			return &recordingServer{ProviderServer: s, rec: r}, nil
+		},
+	}
+}
+
+func (r *diagRecorder) record(call, typeName string, diags []*tfprotov6.Diagnostic) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.calls == nil {
+		r.calls = map[string]int{}
+	}
+	r.calls[call]++
+	for _, d := range diags {
+		severity := "warning"
+		if d.Severity == tfprotov6.DiagnosticSeverityError {
+			severity = "error"
+		}
+		r.diags = append(r.diags, recordedDiag{Call: call, TypeName: typeName, Severity: severity, Summary: d.Summary, Detail: d.Detail})
+	}
+}
+
+// reset forgets what was recorded so far.
+func (r *diagRecorder) reset() {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.diags = nil
+	r.calls = nil
+}
+
+// count returns how often the provider served a kind of call.
+func (r *diagRecorder) count(call string) int {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return r.calls[call]
+}
+
+// find returns the recorded diagnostics of a call with a summary.
+func (r *diagRecorder) find(call, summary string) []recordedDiag {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	var out []recordedDiag
+	for _, d := range r.diags {
+		if d.Call == call && d.Summary == summary {
+			out = append(out, d)
+		}
+	}
+	return out
+}
+
+// requireWarning is a check that the provider warned, in call, with summary
+// and a detail holding every phrase.
+func (r *diagRecorder) requireWarning(call, summary string, phrases ...string) error {
+	found := r.find(call, summary)
+	if len(found) == 0 {
+		return fmt.Errorf("no %s warning %q was recorded; recorded: %+v", call, summary, r.all())
+	}
+	for _, d := range found {
+		if d.Severity != "warning" {
+			return fmt.Errorf("%q was a %s, want a warning", summary, d.Severity)
+		}
+		for _, p := range phrases {
+			if !strings.Contains(d.Detail, p) {
+				return fmt.Errorf("warning %q lacks %q:\n%s", summary, p, d.Detail)
+			}
+		}
+	}
+	return nil
+}
+
+func (r *diagRecorder) all() []recordedDiag {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return append([]recordedDiag(nil), r.diags...)
+}
+
+// recordingServer is the provider server with the recorder in front.
+type recordingServer struct {
+	tfprotov6.ProviderServer
+	rec *diagRecorder
+}
+
+func (s *recordingServer) PlanResourceChange(ctx context.Context, req *tfprotov6.PlanResourceChangeRequest) (*tfprotov6.PlanResourceChangeResponse, error) {
+	resp, err := s.ProviderServer.PlanResourceChange(ctx, req)
+	if resp != nil {
+		s.rec.record("plan", req.TypeName, resp.Diagnostics)
+	}
+	return resp, err
+}
+
+func (s *recordingServer) ReadResource(ctx context.Context, req *tfprotov6.ReadResourceRequest) (*tfprotov6.ReadResourceResponse, error) {
+	resp, err := s.ProviderServer.ReadResource(ctx, req)
+	if resp != nil {
+		s.rec.record("read", req.TypeName, resp.Diagnostics)
+	}
+	return resp, err
+}
+
+func (s *recordingServer) ApplyResourceChange(ctx context.Context, req *tfprotov6.ApplyResourceChangeRequest) (*tfprotov6.ApplyResourceChangeResponse, error) {
+	if s.rec.beforeApply != nil {
+		s.rec.beforeApply(req)
+	}
+	resp, err := s.ProviderServer.ApplyResourceChange(ctx, req)
+	if resp != nil {
+		s.rec.record("apply", req.TypeName, resp.Diagnostics)
+	}
+	return resp, err
+}
+
+// locationHCL is a sipstation_location named name.
+func locationHCL(name, displayName string) string {
+	return fmt.Sprintf(`
+resource "sipstation_location" %[1]q {
+  name              = %[2]q
+  organization_name = "Example Dental LLC"
+  email             = "it@example.com"
+  service_address = {
+    street1 = "1 Market St"
+    city    = "San Francisco"
+    state   = "CA"
+    zip     = "94105"
+  }
+}
+`, name, displayName)
+}
+
+// apiNumber reads a number from the API as the test's account sees it; the
+// status is 404 once the number is cancelled.
+func apiNumber(t *testing.T, env *acctest.Env, e164 string) (sipstation.Number, int) {
+	t.Helper()
+	var n sipstation.Number
+	status := env.Get(t, "/v1/numbers/"+url.PathEscape(e164), &n)
+	return n, status
+}
+
+// checkNumberAt is a check that the API holds e164 with the status given,
+// billed or not.
+func checkNumberAt(t *testing.T, env *acctest.Env, e164, status string, billed bool) resource.TestCheckFunc {
+	return func(*terraform.State) error {
+		n, code := apiNumber(t, env, e164)
+		if code != 200 {
+			return fmt.Errorf("GET %s: status %d, want 200", e164, code)
+		}
+		if n.Status != status || n.Billing.Active != billed {
+			return fmt.Errorf("%s: status %q billed %v, want %q billed %v", e164, n.Status, n.Billing.Active, status, billed)
+		}
+		return nil
+	}
+}
+
+// checkCancelled is a check that the account no longer holds e164: the API
+// answers 404 and no listing shows it.
+func checkCancelled(t *testing.T, env *acctest.Env, e164 string) error {
+	t.Helper()
+	if _, code := apiNumber(t, env, e164); code != 404 {
+		return fmt.Errorf("GET %s: status %d, want 404 after the cancel", e164, code)
+	}
+	var list struct {
+		Data []sipstation.Number `json:"data"`
+	}
+	if code := env.Get(t, "/v1/numbers?page[size]=1000", &list); code != 200 {
+		return fmt.Errorf("list numbers: status %d", code)
+	}
+	for _, n := range list.Data {
+		if n.Number == e164 {
+			return fmt.Errorf("%s is still listed (status %q, billed %v)", e164, n.Status, n.Billing.Active)
+		}
+	}
+	return nil
+}
+
+// checkNoForcedCancels is a check that nothing was ever cancelled with force.
+func checkNoForcedCancels(t *testing.T, env *acctest.Env) resource.TestCheckFunc {
+	return func(*terraform.State) error {
+		if n := env.Metrics(t).ForcedCancellations; n != 0 {
+			return fmt.Errorf("the emulator saw %d forced cancellations, want 0", n)
+		}
+		return nil
+	}
 }
 
 func TestUserAgent(t *testing.T) {
@@ -32,4 +248,80 @@ func TestUserAgent(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestAccProvider_configErrors shows that a bad provider configuration is
+// one provider-level error at plan time, before any resource is planned.
+func TestAccProvider_configErrors(t *testing.T) {
+	t.Parallel()
+	env := acctest.New(t)
+	rec := &diagRecorder{}
+	resources := locationHCL("a", "A") + locationHCL("b", "B")
+	provider := func(endpoint, key, extra string) string {
+		return fmt.Sprintf("provider \"sipstation\" {\n  endpoint = %q\n  api_key = %q\n%s}\n", endpoint, key, extra)
+	}
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: rec.factories(),
+		Steps: []resource.TestStep{
+			{
+				Config:      provider(env.Endpoint, "", "") + resources,
+				PlanOnly:    true,
+				ExpectError: regexp.MustCompile(`Missing SIPStation API Key`),
+			},
+			{
+				Config:      provider(env.Endpoint, "not-the-key", "") + resources,
+				PlanOnly:    true,
+				ExpectError: regexp.MustCompile(`SIPStation Refused the API Key[\s\S]*refused the configured API key`),
+			},
+			{
+				Config:      provider("http://api.sipstation.example", env.APIKey, "") + resources,
+				PlanOnly:    true,
+				ExpectError: regexp.MustCompile(`Invalid SIPStation Endpoint[\s\S]*plain http`),
+			},
+			{
+				Config:      provider(env.Endpoint, env.APIKey, "  request_timeout = \"30\"\n") + resources,
+				PlanOnly:    true,
+				ExpectError: regexp.MustCompile(`Invalid Duration[\s\S]*such as 30s`),
+			},
+		},
+	})
+	// Each configuration error stopped the plan before any resource was
+	// planned: one provider-level error, none per resource.
+	if n := rec.count("plan"); n != 0 {
+		t.Errorf("resources were planned %d times despite the provider configuration error", n)
+	}
+}
+
+// TestAccProvider_unknownConfig shows that the provider checks nothing while
+// its configuration is unknown, and that a valid configuration with
+// max_retries and request_timeout plans.
+func TestAccProvider_unknownConfig(t *testing.T) {
+	t.Parallel()
+	env := acctest.New(t)
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps: []resource.TestStep{
+			{
+				Config: fmt.Sprintf(`
+resource "terraform_data" "endpoint" {
+  input = %q
+}
+provider "sipstation" {
+  endpoint        = terraform_data.endpoint.output
+  api_key         = %q
+  max_retries     = 2
+  request_timeout = "20s"
+}
+`, env.Endpoint, env.APIKey) + locationHCL("main", "Main"),
+				PlanOnly:           true,
+				ExpectNonEmptyPlan: true,
+			},
+			{
+				Config: fmt.Sprintf("provider \"sipstation\" {\n  endpoint = %q\n  api_key = %q\n  max_retries = 0\n  request_timeout = \"20s\"\n}\n",
+					env.Endpoint, env.APIKey) + locationHCL("main", "Main"),
+				PlanOnly:           true,
+				ExpectNonEmptyPlan: true,
+			},
+		},
+	})
 }
