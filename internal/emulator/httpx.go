@@ -104,7 +104,7 @@ func decodeBody(body []byte, v any) error {
 	dec := json.NewDecoder(bytes.NewReader(body))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(v); err != nil {
-		return jsonFieldError(err)
+		return jsonFieldError(err, "")
 	}
 	if dec.More() {
 		return invalid("", "the request body holds more than one JSON value")
@@ -117,27 +117,28 @@ func decodeField(raw json.RawMessage, pointer string, v any) error {
 	dec := json.NewDecoder(bytes.NewReader(raw))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(v); err != nil {
-		e := jsonFieldError(err)
-		if e.obj.Source != nil {
-			e.obj.Source.Pointer = pointer + e.obj.Source.Pointer
-		}
-		return e
+		return jsonFieldError(err, pointer)
 	}
 	return nil
 }
 
-func jsonFieldError(err error) *apiError {
+// jsonFieldError turns a decoding error into a 422 naming the field; prefix
+// is the pointer of the member being decoded ("" for the whole body).
+func jsonFieldError(err error, prefix string) *apiError {
 	var typeErr *json.UnmarshalTypeError
 	if errors.As(err, &typeErr) {
-		ptr := ""
+		ptr := prefix
 		if typeErr.Field != "" {
-			ptr = "/" + strings.ReplaceAll(typeErr.Field, ".", "/")
+			ptr += "/" + strings.ReplaceAll(typeErr.Field, ".", "/")
 		}
 		return invalid(ptr, "%s must be a JSON %s, not %s", fieldName(ptr), jsonKind(typeErr.Type.Kind().String()), typeErr.Value)
 	}
 	if name, ok := strings.CutPrefix(err.Error(), "json: unknown field "); ok {
-		name = strings.Trim(name, `"`)
-		return invalid("/"+name, "unknown field %q: this request does not accept it", name)
+		ptr := prefix + "/" + strings.Trim(name, `"`)
+		return invalid(ptr, "unknown field %s: this request does not accept it", fieldName(ptr))
+	}
+	if prefix != "" {
+		return invalid(prefix, "%s is not valid JSON: %v", fieldName(prefix), err)
 	}
 	return invalid("", "the request body is not valid JSON: %v", err)
 }

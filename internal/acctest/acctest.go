@@ -1,0 +1,215 @@
+// Package acctest gives tests a SIPStation API to run against: a live
+// endpoint when SIPSTATION_ENDPOINT and SIPSTATION_API_KEY are set, else an
+// emulator started inside the test with a fresh in-memory database and a
+// fresh account. The emulator's control routes (port-outs, clock, faults,
+// metrics) are reached over HTTP, as they would be on a separately started
+// emulator. Only tests import this package.
+package acctest
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/sipstation-community/terraform-provider-sipstation/internal/emulator"
+	"github.com/sipstation-community/terraform-provider-sipstation/internal/sipstation"
+)
+
+// Environment variables that point the tests at a live endpoint.
+const (
+	EnvEndpoint = "SIPSTATION_ENDPOINT"
+	EnvAPIKey   = "SIPSTATION_API_KEY"
+)
+
+// emulatorRateLimit is high enough that tests never meet the limit unless
+// they set one with SetFaults.
+const emulatorRateLimit = 10000
+
+// Env is the API a test runs against.
+type Env struct {
+	Endpoint string // base URL without /v1, as the provider's endpoint takes it
+	APIKey   string
+
+	adminURL string // the emulator's base URL; "" on a live endpoint
+	client   *http.Client
+}
+
+// New returns the live endpoint from the environment, or starts an emulator
+// for this test (admin routes on, in memory, rate limit out of the way) with
+// a fresh account, closed when the test ends.
+func New(t testing.TB) *Env {
+	t.Helper()
+	endpoint, key := os.Getenv(EnvEndpoint), os.Getenv(EnvAPIKey)
+	if endpoint != "" && key != "" {
+		return &Env{Endpoint: strings.TrimRight(endpoint, "/"), APIKey: key, client: &http.Client{Timeout: time.Minute}}
+	}
+	srv, err := emulator.New(emulator.Options{Admin: true, RateLimit: emulatorRateLimit, Logf: t.Logf})
+	if err != nil {
+		t.Fatalf("start the SIPStation emulator: %v", err)
+	}
+	ts := httptest.NewServer(srv)
+	t.Cleanup(func() {
+		ts.Close() // waits for requests in flight
+		if err := srv.Close(); err != nil {
+			t.Errorf("close the SIPStation emulator: %v", err)
+		}
+	})
+	e := &Env{Endpoint: ts.URL, adminURL: ts.URL, client: ts.Client()}
+	e.APIKey = e.CreateAccount(t, t.Name())
+	return e
+}
+
+// IsEmulator reports whether the tests run against the in-process emulator.
+func (e *Env) IsEmulator() bool { return e.adminURL != "" }
+
+// RequireEmulator skips the test on a live endpoint, which has no control routes.
+func (e *Env) RequireEmulator(t testing.TB) {
+	t.Helper()
+	if !e.IsEmulator() {
+		t.Skipf("needs the emulator's control routes; %s points at a live endpoint", EnvEndpoint)
+	}
+}
+
+// ProviderConfig is the provider block for this environment.
+func (e *Env) ProviderConfig() string {
+	return fmt.Sprintf("provider \"sipstation\" {\n  endpoint = %q\n  api_key  = %q\n}\n", e.Endpoint, e.APIKey)
+}
+
+// CreateAccount creates another account on the emulator and returns its API
+// key, for tests of what one account cannot see of another.
+func (e *Env) CreateAccount(t testing.TB, name string) string {
+	t.Helper()
+	var acct emulator.Account
+	e.admin(t, http.MethodPost, "/_emulator/accounts", map[string]string{"name": name}, http.StatusCreated, &acct)
+	return acct.APIKey
+}
+
+// RequestPortOut files a gaining carrier's port-out of numbers (E.164, all on
+// one location); focDate "" lets the emulator pick one a week ahead.
+func (e *Env) RequestPortOut(t testing.TB, carrier, focDate string, numbers ...string) sipstation.PortOut {
+	t.Helper()
+	body := map[string]any{"numbers": numbers, "carrier_name": carrier}
+	if focDate != "" {
+		body["foc_date"] = focDate
+	}
+	var po sipstation.PortOut
+	e.admin(t, http.MethodPost, "/_emulator/port-outs", body, http.StatusCreated, &po)
+	return po
+}
+
+// CompletePortOut completes a pending port-out: its numbers become ported_out
+// and stay billed until cancelled.
+func (e *Env) CompletePortOut(t testing.TB, id string) {
+	t.Helper()
+	e.admin(t, http.MethodPost, "/_emulator/port-outs/"+id+"/complete", nil, http.StatusOK, nil)
+}
+
+// RejectPortOut rejects a pending port-out: its numbers are active again.
+func (e *Env) RejectPortOut(t testing.TB, id string) {
+	t.Helper()
+	e.admin(t, http.MethodPost, "/_emulator/port-outs/"+id+"/reject", nil, http.StatusOK, nil)
+}
+
+// Advance moves the emulator's clock forward; statements fall due.
+func (e *Env) Advance(t testing.TB, d time.Duration) {
+	t.Helper()
+	e.admin(t, http.MethodPost, "/_emulator/clock", map[string]string{"advance": d.String()}, http.StatusOK, nil)
+}
+
+// SetFaults replaces the emulator's fault settings.
+func (e *Env) SetFaults(t testing.TB, f emulator.Faults) {
+	t.Helper()
+	e.admin(t, http.MethodPost, "/_emulator/faults", f, http.StatusOK, nil)
+}
+
+// Metrics reads what the emulator has served.
+func (e *Env) Metrics(t testing.TB) emulator.Metrics {
+	t.Helper()
+	var m emulator.Metrics
+	e.admin(t, http.MethodGet, "/_emulator/metrics", nil, http.StatusOK, &m)
+	return m
+}
+
+// Get is an authenticated GET of an API path (such as "/v1/numbers/%2B14155550100"),
+// decoding the JSON answer, error bodies included, into out when it is not
+// nil. It returns the HTTP status.
+func (e *Env) Get(t testing.TB, path string, out any) int {
+	t.Helper()
+	return e.Do(t, http.MethodGet, path, nil, out)
+}
+
+// Do is an authenticated request to an API path with an optional JSON body,
+// decoding the JSON answer into out when it is not nil. It returns the HTTP
+// status. It sends no Idempotency-Key.
+func (e *Env) Do(t testing.TB, method, path string, body, out any) int {
+	t.Helper()
+	status, err := e.send(method, e.Endpoint+path, e.APIKey, body, out)
+	if err != nil {
+		t.Fatalf("%s %s: %v", method, path, err)
+	}
+	return status
+}
+
+// admin calls a control route and fails the test unless it answers want.
+func (e *Env) admin(t testing.TB, method, path string, body any, want int, out any) {
+	t.Helper()
+	if !e.IsEmulator() {
+		t.Fatalf("%s %s: the emulator's control routes are not available on a live endpoint; call RequireEmulator first", method, path)
+	}
+	var raw json.RawMessage
+	status, err := e.send(method, e.adminURL+path, "", body, &raw)
+	if err != nil {
+		t.Fatalf("emulator %s %s: %v", method, path, err)
+	}
+	if status != want {
+		t.Fatalf("emulator %s %s: status %d, want %d: %s", method, path, status, want, strings.TrimSpace(string(raw)))
+	}
+	if out != nil {
+		if err := json.Unmarshal(raw, out); err != nil {
+			t.Fatalf("emulator %s %s: decode answer: %v", method, path, err)
+		}
+	}
+}
+
+func (e *Env) send(method, url, key string, body, out any) (int, error) {
+	var rd io.Reader
+	if body != nil {
+		b, err := json.Marshal(body)
+		if err != nil {
+			return 0, fmt.Errorf("encode body: %w", err)
+		}
+		rd = bytes.NewReader(b)
+	}
+	req, err := http.NewRequest(method, url, rd)
+	if err != nil {
+		return 0, fmt.Errorf("build request: %w", err)
+	}
+	if body != nil {
+		req.Header.Set("Content-Type", "application/json")
+	}
+	if key != "" {
+		req.Header.Set("Authorization", "Bearer "+key)
+	}
+	resp, err := e.client.Do(req)
+	if err != nil {
+		return 0, fmt.Errorf("send: %w", err)
+	}
+	defer func() { _ = resp.Body.Close() }()
+	data, err := io.ReadAll(resp.Body)
+	if err != nil {
+		return resp.StatusCode, fmt.Errorf("read answer: %w", err)
+	}
+	if out != nil && len(bytes.TrimSpace(data)) > 0 {
+		if err := json.Unmarshal(data, out); err != nil {
+			return resp.StatusCode, fmt.Errorf("decode answer (status %d): %w: %.200s", resp.StatusCode, err, data)
+		}
+	}
+	return resp.StatusCode, nil
+}
