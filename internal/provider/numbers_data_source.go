@@ -178,6 +178,9 @@ func (d *NumbersDataSource) Configure(_ context.Context, req datasource.Configur
 
 // Read lists the numbers.
 func (d *NumbersDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
+	if !requireClient(d.client, &resp.Diagnostics) {
+		return
+	}
 	var data numbersDataSourceModel
 	resp.Diagnostics.Append(req.Config.Get(ctx, &data)...)
 	if resp.Diagnostics.HasError() {

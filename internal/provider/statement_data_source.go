@@ -101,6 +101,9 @@ func (d *StatementDataSource) Configure(_ context.Context, req datasource.Config
 
 // Read fetches the statement and, when asked, its PDF.
 func (d *StatementDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
+	if !requireClient(d.client, &resp.Diagnostics) {
+		return
+	}
 	var data statementDataSourceModel
 	resp.Diagnostics.Append(req.Config.Get(ctx, &data)...)
 	if resp.Diagnostics.HasError() {

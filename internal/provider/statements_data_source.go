@@ -108,6 +108,9 @@ func (d *StatementsDataSource) ValidateConfig(ctx context.Context, req datasourc
 
 // Read lists the statements.
 func (d *StatementsDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
+	if !requireClient(d.client, &resp.Diagnostics) {
+		return
+	}
 	var data statementsDataSourceModel
 	resp.Diagnostics.Append(req.Config.Get(ctx, &data)...)
 	if resp.Diagnostics.HasError() {
