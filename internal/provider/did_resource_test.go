@@ -1,0 +1,303 @@
+package provider
+
+import (
+	"fmt"
+	"regexp"
+	"testing"
+
+	"github.com/hashicorp/terraform-plugin-testing/compare"
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
+	"github.com/hashicorp/terraform-plugin-testing/plancheck"
+	"github.com/hashicorp/terraform-plugin-testing/statecheck"
+	"github.com/hashicorp/terraform-plugin-testing/terraform"
+	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
+
+	"github.com/sipstation-community/terraform-provider-sipstation/internal/acctest"
+	"github.com/sipstation-community/terraform-provider-sipstation/internal/sipstation"
+)
+
+const didAddr = "sipstation_did.main"
+
+// didHCL is sipstation_did.main in location loc with the given body lines.
+func didHCL(loc, body string) string {
+	return fmt.Sprintf(`
+resource "sipstation_did" "main" {
+  location_id = sipstation_location.%s.id
+%s
+}
+`, loc, body)
+}
+
+// expectDID lists state checks of sipstation_did.main.
+func expectDID(attr string, v knownvalue.Check) statecheck.StateCheck {
+	return statecheck.ExpectKnownValue(didAddr, tfjsonpath.New(attr), v)
+}
+
+func TestAccDID_lifecycle(t *testing.T) {
+	t.Parallel()
+	env := acctest.New(t)
+	const number = "+14155550100"
+	locations := env.ProviderConfig() + locationHCL("main", "Main") + locationHCL("branch", "Branch")
+	settings := `
+  number      = "+14155550100"
+  description = "Reception"
+  failover = {
+    number = "(415) 555-0199"
+  }
+  e911_address = {
+    name    = "Example Dental LLC"
+    street1 = "1 Market St"
+    city    = "San Francisco"
+    state   = "CA"
+    zip     = "94105"
+  }
+  sms_enabled = true
+`
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		CheckDestroy: func(*terraform.State) error {
+			if err := checkCancelled(t, env, number); err != nil {
+				return err
+			}
+			return checkNoForcedCancels(t, env)(nil)
+		},
+		Steps: []resource.TestStep{
+			{
+				Config: locations + didHCL("main", `  number = "+14155550100"`),
+				ConfigStateChecks: []statecheck.StateCheck{
+					expectDID("id", knownvalue.StringExact(number)),
+					expectDID("number", knownvalue.StringExact(number)),
+					expectDID("status", knownvalue.StringExact("active")),
+					expectDID("billing_active", knownvalue.Bool(true)),
+					expectDID("monthly_rate", knownvalue.StringExact("1.50")),
+					expectDID("activated_at", knownvalue.StringRegexp(regexp.MustCompile(`^\d{4}-\d\d-\d\dT`))),
+					expectDID("description", knownvalue.StringExact("")),
+					expectDID("sms_enabled", knownvalue.Bool(false)),
+					expectDID("failover", knownvalue.Null()),
+					expectDID("e911_address", knownvalue.Null()),
+					expectDID("port_out_pending", knownvalue.Bool(false)),
+					expectDID("port_out", knownvalue.Null()),
+					expectDID("early_port_out_fee", knownvalue.Null()),
+					statecheck.CompareValuePairs(didAddr, tfjsonpath.New("location_id"),
+						"sipstation_location.main", tfjsonpath.New("id"), compare.ValuesSame()),
+				},
+				Check: checkNumberAt(t, env, number, sipstation.StatusActive, true),
+			},
+			{
+				// Settings change in place.
+				Config: locations + didHCL("main", settings),
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(didAddr, plancheck.ResourceActionUpdate)},
+				},
+				ConfigStateChecks: []statecheck.StateCheck{
+					expectDID("id", knownvalue.StringExact(number)),
+					expectDID("description", knownvalue.StringExact("Reception")),
+					expectDID("sms_enabled", knownvalue.Bool(true)),
+					expectDID("e911_address", knownvalue.ObjectPartial(map[string]knownvalue.Check{
+						"zip": knownvalue.StringExact("94105"), "street2": knownvalue.StringExact(""),
+					})),
+				},
+				Check: func(*terraform.State) error {
+					n, _ := apiNumber(t, env, number)
+					if n.Failover == nil || n.Failover.Number != "+14155550199" || n.E911Address == nil ||
+						n.E911Address.Zip != "94105" || n.SMSEnabled == nil || !*n.SMSEnabled || n.Description != "Reception" {
+						return fmt.Errorf("the API holds %+v, want the new settings (failover in E.164)", n)
+					}
+					return nil
+				},
+			},
+			{
+				// Moving to another location is an update: same number, same service.
+				Config: locations + didHCL("branch", settings),
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(didAddr, plancheck.ResourceActionUpdate)},
+				},
+				ConfigStateChecks: []statecheck.StateCheck{
+					expectDID("id", knownvalue.StringExact(number)),
+					statecheck.CompareValuePairs(didAddr, tfjsonpath.New("location_id"),
+						"sipstation_location.branch", tfjsonpath.New("id"), compare.ValuesSame()),
+				},
+				Check: func(s *terraform.State) error {
+					branch, err := locationID(s, "sipstation_location.branch")
+					if err != nil {
+						return err
+					}
+					n, _ := apiNumber(t, env, number)
+					if n.LocationID != branch || n.Status != sipstation.StatusActive {
+						return fmt.Errorf("the API holds %s at %s (%s), want it active at %s", number, n.LocationID, n.Status, branch)
+					}
+					return nil
+				},
+			},
+			// Import by the number in every common form.
+			importStep(didAddr, "+14155550100"),
+			importStep(didAddr, "415-555-0100"),
+			importStep(didAddr, "(415) 555-0100"),
+			importStep(didAddr, "4155550100"),
+			{
+				// The number and the failover written in other forms are no
+				// change (the failover was written "(415) 555-0199" before).
+				Config: locations + didHCL("branch", `
+  number      = "1 (415) 555-0100"
+  description = "Reception"
+  failover = {
+    number = "+14155550199"
+  }
+  e911_address = {
+    name    = "Example Dental LLC"
+    street1 = "1 Market St"
+    city    = "San Francisco"
+    state   = "CA"
+    zip     = "94105"
+  }
+  sms_enabled = true
+`),
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+				},
+			},
+			{
+				// Settings removed from the configuration are removed at SIPStation.
+				Config: locations + didHCL("branch", `  number = "+14155550100"`),
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(didAddr, plancheck.ResourceActionUpdate)},
+				},
+				Check: func(*terraform.State) error {
+					n, _ := apiNumber(t, env, number)
+					if n.Failover != nil || n.E911Address != nil || (n.SMSEnabled != nil && *n.SMSEnabled) || n.Description != "" {
+						return fmt.Errorf("the API still holds settings: %+v", n)
+					}
+					return nil
+				},
+			},
+		},
+	})
+}
+
+// importStep imports address by id and verifies it matches state.
+func importStep(address, id string) resource.TestStep {
+	return resource.TestStep{
+		ResourceName:            address,
+		ImportState:             true,
+		ImportStateId:           id,
+		ImportStateVerify:       true,
+		ImportStateVerifyIgnore: []string{"area_code"},
+	}
+}
+
+func TestAccDID_byAreaCode(t *testing.T) {
+	t.Parallel()
+	env := acctest.New(t)
+	config := env.ProviderConfig() + locationHCL("main", "Main")
+	var ordered string
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		CheckDestroy: func(*terraform.State) error {
+			return checkCancelled(t, env, ordered)
+		},
+		Steps: []resource.TestStep{
+			{
+				Config: config + didHCL("main", `  area_code = "212"`),
+				ConfigStateChecks: []statecheck.StateCheck{
+					expectDID("number", knownvalue.StringRegexp(regexp.MustCompile(`^\+1212555\d{4}$`))),
+					expectDID("area_code", knownvalue.StringExact("212")),
+					statecheck.CompareValuePairs(didAddr, tfjsonpath.New("id"), didAddr, tfjsonpath.New("number"), compare.ValuesSame()),
+				},
+				Check: func(s *terraform.State) error {
+					ordered = s.RootModule().Resources[didAddr].Primary.ID
+					return checkNumberAt(t, env, ordered, sipstation.StatusActive, true)(s)
+				},
+			},
+			{
+				// Another area code later orders nothing and replaces nothing.
+				Config: config + didHCL("main", `  area_code = "415"`),
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(didAddr, plancheck.ResourceActionUpdate)},
+				},
+				Check: func(s *terraform.State) error {
+					if got := s.RootModule().Resources[didAddr].Primary.ID; got != ordered {
+						return fmt.Errorf("number changed from %s to %s", ordered, got)
+					}
+					return nil
+				},
+			},
+			{
+				// Writing the ordered number instead of the area code: still the same number.
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(didAddr, plancheck.ResourceActionUpdate)},
+				},
+				Config: config + didHCL("main", `  number = "+12125550100"`),
+				ConfigStateChecks: []statecheck.StateCheck{
+					expectDID("id", knownvalue.StringExact("+12125550100")),
+					expectDID("area_code", knownvalue.Null()),
+				},
+			},
+		},
+	})
+}
+
+// TestAccDID_validation shows each configuration mistake failing the plan
+// with an attribute error that shows the expected form.
+func TestAccDID_validation(t *testing.T) {
+	t.Parallel()
+	env := acctest.New(t)
+	config := func(body string) string {
+		return env.ProviderConfig() + "resource \"sipstation_did\" \"main\" {\n  location_id = \"loc_x\"\n" + body + "\n}\n"
+	}
+	step := func(body, want string) resource.TestStep {
+		return resource.TestStep{Config: config(body), PlanOnly: true, ExpectError: regexp.MustCompile(want)}
+	}
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps: []resource.TestStep{
+			step(`number = "415-555-CALL"`, `Invalid Phone Number[\s\S]*not part of a phone number[\s\S]*\+14155550123`),
+			step(`number = "555-0123"`, `Invalid Phone Number[\s\S]*a NANP number has 10`),
+			step(`number = "+18005550100"`, `Invalid Phone Number[\s\S]*is a toll-free number[\s\S]*sipstation_toll_free_number`),
+			step("number = \"+14155550100\"\n  area_code = \"415\"", `Conflicting Number and Area Code[\s\S]*not both`),
+			step(``, `Missing Number or Area Code`),
+			step(`area_code = "800"`, `Invalid Area Code[\s\S]*toll-free prefix`),
+			step(`area_code = "41"`, `Invalid Area Code[\s\S]*such as\s+"415"`),
+			step("number = \"+14155550100\"\n  failover = {\n    number = \"+14155550199\"\n    destination = \"sip:a@b.example\"\n  }", `Invalid Failover[\s\S]*exactly one`),
+			step("number = \"+14155550100\"\n  failover = {\n    number = \"12\"\n  }", `Invalid Phone Number`),
+		},
+	})
+}
+
+// TestAccDID_cancelledOutside shows Read dropping a number cancelled outside
+// Terraform, with a warning naming it.
+func TestAccDID_cancelledOutside(t *testing.T) {
+	t.Parallel()
+	env := acctest.New(t)
+	rec := &diagRecorder{}
+	config := env.ProviderConfig() + locationHCL("main", "Main") + didHCL("main", `  number = "+14155550100"`)
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: rec.factories(),
+		Steps: []resource.TestStep{
+			{Config: config},
+			{
+				PreConfig: func() {
+					if code := env.Do(t, "DELETE", "/v1/numbers/%2B14155550100", nil, nil); code != 200 {
+						t.Fatalf("cancel outside Terraform: status %d", code)
+					}
+					rec.reset()
+				},
+				Config:             config,
+				PlanOnly:           true,
+				ExpectNonEmptyPlan: true,
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectResourceAction(didAddr, plancheck.ResourceActionCreate)},
+				},
+			},
+			{
+				// Only the location is left to destroy.
+				PreConfig: func() {
+					if err := rec.requireWarning("read", "Number Removed From State", "+14155550100", "outside Terraform"); err != nil {
+						t.Fatal(err)
+					}
+				},
+				Config: env.ProviderConfig() + locationHCL("main", "Main"),
+			},
+		},
+	})
+}
