@@ -233,3 +233,5 @@ func (h *harness) number(key, n string) (int, sipstation.Number) {
 }
 
 const day = 24 * time.Hour
+
+func daysDur(n int) time.Duration { return time.Duration(n) * day }
