@@ -4,6 +4,8 @@ import (
 	"context"
 	"fmt"
 	"net/http"
+	"net/url"
+	"strings"
 )
 
 // ListStatements returns every statement of a location within f, across all
@@ -48,4 +50,18 @@ func (c *Client) statementFile(ctx context.Context, id, file, accept string) ([]
 		return nil, fmt.Errorf("download %s of statement %s: %w", file, id, err)
 	}
 	return data, nil
+}
+
+// LinkURL turns a link the API returns, a path from the API root such as
+// /v1/statements/{id}/pdf, into an absolute URL on the configured endpoint,
+// so that it can be shown or fetched as it is. Absolute links stay as they
+// are; an empty link stays empty.
+func (c *Client) LinkURL(link string) string {
+	if link == "" {
+		return ""
+	}
+	if u, err := url.Parse(link); err == nil && u.IsAbs() {
+		return link
+	}
+	return strings.TrimSuffix(c.baseURL, "/v1") + "/" + strings.TrimPrefix(link, "/")
 }

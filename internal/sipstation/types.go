@@ -6,8 +6,6 @@ package sipstation
 
 import (
 	"encoding/json"
-	"net/url"
-	"strings"
 	"time"
 )
 
@@ -213,20 +211,6 @@ type StatementLinks struct {
 	PDF  string `json:"pdf"`
 	CDRs string `json:"cdrs"`
 	SMS  string `json:"sms"`
-}
-
-// LinkURL turns a link the API returns, a path from the API root such as
-// /v1/statements/{id}/pdf, into an absolute URL on the configured endpoint,
-// so that it can be shown or fetched as it is. Absolute links stay as they
-// are; an empty link stays empty.
-func (c *Client) LinkURL(link string) string {
-	if link == "" {
-		return ""
-	}
-	if u, err := url.Parse(link); err == nil && u.IsAbs() {
-		return link
-	}
-	return strings.TrimSuffix(c.baseURL, "/v1") + "/" + strings.TrimPrefix(link, "/")
 }
 
 // Statement is one location's bill for one billing period.
