@@ -125,6 +125,10 @@ func issueStatement(c *call, l *locationRec) error {
 				kind, label = sipstation.LineItemTollFree, "Toll-free number"
 			}
 			add(kind, n.Number.Number, fmt.Sprintf("%s %s, monthly service", label, n.Number.Number), monthlyRateCents(n.Type))
+			// A ported number carries no more traffic here, billed or not.
+			if n.PortedAway && n.PortOut != nil && n.PortOut.CompletedAt != nil && n.PortOut.CompletedAt.Before(to) {
+				to = *n.PortOut.CompletedAt
+			}
 			calls := synthCalls(n, from, to)
 			if len(calls) > 0 {
 				var cents int64
@@ -142,7 +146,7 @@ func issueStatement(c *call, l *locationRec) error {
 		for _, fee := range n.Fees {
 			if !fee.ChargedAt.Before(start) && fee.ChargedAt.Before(end) {
 				add(sipstation.LineItemPortOutFee, n.Number.Number,
-					fmt.Sprintf("Early port-out fee for %s (held under 90 days), port-out %s", n.Number.Number, fee.PortOutID), fee.Cents)
+					fmt.Sprintf("Early port-out fee, held under 90 days (port-out %s)", fee.PortOutID), fee.Cents)
 			}
 		}
 	}
