@@ -1,0 +1,104 @@
+package acctest
+
+import (
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/sipstation-community/terraform-provider-sipstation/internal/emulator"
+	"github.com/sipstation-community/terraform-provider-sipstation/internal/sipstation"
+)
+
+// Not parallel: t.Setenv keeps a live endpoint in the environment out.
+func TestEmulatorEnv(t *testing.T) {
+	t.Setenv(EnvEndpoint, "")
+	t.Setenv(EnvAPIKey, "")
+	e := New(t)
+	if !e.IsEmulator() || !strings.HasPrefix(e.Endpoint, "http://127.0.0.1:") || e.APIKey == "" {
+		t.Fatalf("env: %+v", e)
+	}
+	e.RequireEmulator(t) // does not skip
+	wantConfig := "provider \"sipstation\" {\n  endpoint = \"" + e.Endpoint + "\"\n  api_key  = \"" + e.APIKey + "\"\n}\n"
+	if diff := cmp.Diff(wantConfig, e.ProviderConfig()); diff != "" {
+		t.Errorf("ProviderConfig (-want +got):\n%s", diff)
+	}
+
+	var loc sipstation.Location
+	if s := e.Do(t, http.MethodPost, "/v1/locations", sipstation.LocationCreate{
+		Name: "HQ", OrganizationName: "Acme", Email: "a@acme.example",
+		ServiceAddress: sipstation.Address{Street1: "1 Main St", City: "Austin", State: "TX", Zip: "78701"},
+	}, &loc); s != http.StatusCreated {
+		t.Fatalf("create location: %d", s)
+	}
+	for _, n := range []string{"+15125550100", "+15125550101"} {
+		if s := e.Do(t, http.MethodPost, "/v1/locations/"+loc.ID+"/numbers", sipstation.NumberOrder{Type: "local", Number: n}, nil); s != http.StatusCreated {
+			t.Fatalf("order %s: %d", n, s)
+		}
+	}
+	status := func(n string) string {
+		var num sipstation.Number
+		if s := e.Get(t, "/v1/numbers/%2B"+n[1:], &num); s != http.StatusOK {
+			t.Fatalf("GET %s: %d", n, s)
+		}
+		return num.Status
+	}
+
+	po := e.RequestPortOut(t, "Gaining Co", "2030-01-15", "+15125550100")
+	if po.Status != sipstation.PortOutPending || po.FOCDate != "2030-01-15" || status("+15125550100") != sipstation.StatusPortOutPending {
+		t.Errorf("requested: %+v", po)
+	}
+	e.CompletePortOut(t, po.ID)
+	if got := status("+15125550100"); got != sipstation.StatusPortedOut {
+		t.Errorf("after CompletePortOut: %s", got)
+	}
+	po2 := e.RequestPortOut(t, "Other Co", "", "+15125550101")
+	e.RejectPortOut(t, po2.ID)
+	if got := status("+15125550101"); got != sipstation.StatusActive {
+		t.Errorf("after RejectPortOut: %s", got)
+	}
+
+	e.Advance(t, 32*24*time.Hour)
+	var stmts struct{ Data []sipstation.Statement }
+	if s := e.Get(t, "/v1/locations/"+loc.ID+"/statements", &stmts); s != http.StatusOK || len(stmts.Data) != 1 {
+		t.Errorf("statements after Advance: %d %+v", s, stmts.Data)
+	}
+
+	e.SetFaults(t, emulator.Faults{Rate5xx: 1, MaxFaults: 1})
+	var eb sipstation.ErrorBody
+	if s := e.Get(t, "/v1/locations", &eb); s != http.StatusServiceUnavailable || eb.Errors[0].Code != sipstation.CodeTemporarilyUnavailable {
+		t.Errorf("under an injected fault: %d %+v", s, eb)
+	}
+	if s := e.Get(t, "/v1/locations", nil); s != http.StatusOK {
+		t.Errorf("after the fault: %d", s)
+	}
+
+	other := &Env{Endpoint: e.Endpoint, APIKey: e.CreateAccount(t, "other"), client: e.client}
+	if s := other.Get(t, "/v1/locations/"+loc.ID, nil); s != http.StatusNotFound {
+		t.Errorf("another account's view of the location: %d", s)
+	}
+
+	m := e.Metrics(t)
+	if m.Count("GET /v1/numbers/{number}") != 3 || m.ForcedCancellations != 0 || m.FaultsInjected.Unavailable != 1 {
+		t.Errorf("metrics: %+v", m)
+	}
+}
+
+func TestLiveEnv(t *testing.T) {
+	t.Setenv(EnvEndpoint, "https://api.sipstation.example/")
+	t.Setenv(EnvAPIKey, "live-key")
+	e := New(t)
+	if e.IsEmulator() || e.Endpoint != "https://api.sipstation.example" || e.APIKey != "live-key" {
+		t.Errorf("live env: %+v", e)
+	}
+	reached := false
+	t.Run("RequireEmulator", func(t *testing.T) {
+		e.RequireEmulator(t)
+		reached = true
+	})
+	if reached {
+		t.Errorf("RequireEmulator did not skip on a live endpoint")
+	}
+}
