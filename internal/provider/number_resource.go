@@ -471,7 +471,9 @@ func (r *numberResource) ModifyPlan(ctx context.Context, req resource.ModifyPlan
 		if resp.Diagnostics.HasError() {
 			return
 		}
-		guardPlan(state.base(), r.typeName(), true, &resp.Diagnostics)
+		// A plain destroy is never the Delete half of a tainted replace.
+		resp.Diagnostics.Append(resp.Private.SetKey(ctx, privatePlannedWithoutPrior, nil)...)
+		guardPlan(r.liveState(ctx, state.base()), r.typeName(), true, &resp.Diagnostics)
 		return
 	}
 
@@ -489,6 +491,27 @@ func (r *numberResource) ModifyPlan(ctx context.Context, req resource.ModifyPlan
 	}
 	resp.Diagnostics.Append(resp.Private.SetKey(ctx, privatePlannedFromPrior, []byte("true"))...)
 	guardPlan(state.base(), r.typeName(), len(resp.RequiresReplace) > 0, &resp.Diagnostics)
+}
+
+// liveState is the number as the API holds it now, for the destroy-plan
+// guard. Refreshed state is not enough: Terraform 1.9 to 1.11 plan the
+// destroy of a resource removed from the configuration before refreshing it
+// (hashicorp/terraform#35568), and -refresh=false skips the refresh. When the
+// API cannot answer, the state decides; Delete asks again anyway.
+func (r *numberResource) liveState(ctx context.Context, state *numberModel) *numberModel {
+	if r.client == nil {
+		return state
+	}
+	n, err := r.client.GetNumber(ctx, state.ID.ValueString())
+	if err != nil {
+		tflog.Warn(ctx, "port-out check at plan time fell back to state", map[string]any{"error": err.Error()})
+		return state
+	}
+	live := *state
+	if diags := live.fromAPI(ctx, n, true); diags.HasError() {
+		return state
+	}
+	return &live
 }
 
 // modifyCreatePlan marks plans that came from no live object (see
@@ -722,7 +745,13 @@ func (r *numberResource) Delete(ctx context.Context, req resource.DeleteRequest,
 	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
 
-	if refuseTaintedReplace(ctx, req, e164, &resp.Diagnostics) {
+	refuse := refuseTaintedReplace(ctx, req, e164, &resp.Diagnostics)
+	// The plan's markers say why Terraform deletes; they must not outlive
+	// this call in the state that a failed Delete keeps. (req.Private and
+	// resp.Private are one object: read before clearing.)
+	resp.Diagnostics.Append(resp.Private.SetKey(ctx, privatePlannedFromPrior, nil)...)
+	resp.Diagnostics.Append(resp.Private.SetKey(ctx, privatePlannedWithoutPrior, nil)...)
+	if refuse {
 		return
 	}
 	if guardDelete(ctx, r.client, e164, r.typeName(), &resp.Diagnostics) {
