@@ -227,6 +227,14 @@ func (s *Server) routes() {
 		writeResult(w, res)
 	})
 	s.mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
+		if strings.HasPrefix(r.URL.Path, "/v1/") {
+			// Still an API answer: rate-limited and with its headers.
+			if e := s.admit(w, bearerToken(r)); e != nil {
+				s.metrics.rateLimited()
+				writeError(w, e)
+				return
+			}
+		}
 		writeError(w, notFound("no route %s %s; the routes are those of the SIPStation API v1 contract", r.Method, r.URL.Path))
 	})
 }

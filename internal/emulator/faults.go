@@ -48,7 +48,7 @@ func (fs *faultState) inject(rate func(*Faults) float64) bool {
 	fs.mu.Lock()
 	defer fs.mu.Unlock()
 	p := rate(&fs.f)
-	if p <= 0 || rand.Float64() >= p { //nolint:gosec // fault injection needs no secure randomness
+	if p <= 0 || rand.Float64() >= p { // math/rand: fault injection needs no secrecy
 		return false
 	}
 	fs.injected++

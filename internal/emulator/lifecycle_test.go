@@ -1,6 +1,7 @@
 package emulator_test
 
 import (
+	"encoding/json"
 	"net/http"
 	"strings"
 	"testing"
@@ -363,3 +364,48 @@ func TestEarlyPortOutFee(t *testing.T) {
 }
 
 func ptr[T any](v T) *T { return &v }
+
+// Concurrent orders are serialized: each gets its own number.
+func TestConcurrentOrders(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t, emulator.Options{})
+	loc := h.newLocation(h.key, "HQ")
+	const n = 20
+	type outcome struct {
+		status int
+		number string
+		err    error
+	}
+	results := make(chan outcome, n)
+	for range n {
+		go func() {
+			body := strings.NewReader(`{"type":"local","area_code":"415"}`)
+			req, err := http.NewRequest(http.MethodPost, h.ts.URL+"/v1/locations/"+loc.ID+"/numbers", body)
+			if err != nil {
+				results <- outcome{err: err}
+				return
+			}
+			req.Header.Set("Authorization", "Bearer "+h.key)
+			resp, err := h.ts.Client().Do(req)
+			if err != nil {
+				results <- outcome{err: err}
+				return
+			}
+			defer func() { _ = resp.Body.Close() }()
+			var num sipstation.Number
+			err = json.NewDecoder(resp.Body).Decode(&num)
+			results <- outcome{status: resp.StatusCode, number: num.Number, err: err}
+		}()
+	}
+	seen := map[string]bool{}
+	for range n {
+		o := <-results
+		if o.err != nil || o.status != http.StatusCreated || seen[o.number] {
+			t.Errorf("order: %+v (duplicate: %v)", o, seen[o.number])
+		}
+		seen[o.number] = true
+	}
+	if want := "+14155550120 local 1.50"; available(h, "?area_code=415&limit=1")[0] != want {
+		t.Errorf("next free number after %d orders: %v, want %s", n, available(h, "?area_code=415&limit=1"), want)
+	}
+}

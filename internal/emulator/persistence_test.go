@@ -77,7 +77,7 @@ func TestPersistence(t *testing.T) {
 	h.call(http.MethodPost, "/_emulator/port-outs/"+po.ID+"/complete", nil, http.StatusOK, nil) // ported out, billed
 	h.orderLocal(h.key, loc.ID, "+14155550104")
 	h.portOut("Other Co", "2025-05-01", "+14155550104") // pending
-	h.advance(40 * day) // a statement, and a clock offset
+	h.advance(40 * day)                                 // a statement, and a clock offset
 	order := sipstation.NumberOrder{Type: "toll_free", Number: "+18005550100"}
 	ordered := h.do(http.MethodPost, "/v1/locations/"+loc.ID+"/numbers", h.key, order, "Idempotency-Key", "tf-1")
 	before := h.snapshot(loc.ID)

@@ -187,7 +187,7 @@ func rng(parts ...string) *rand.Rand {
 		_, _ = h.Write([]byte(p + "|")) // hash writes never fail
 	}
 	s := h.Sum64()
-	return rand.New(rand.NewPCG(s, s^0x9e3779b97f4a7c15)) //nolint:gosec // synthetic data, not secrets
+	return rand.New(rand.NewPCG(s, s^0x9e3779b97f4a7c15))
 }
 
 // otherParty is a fictional 555-01XX number of area code 202.
