@@ -82,7 +82,7 @@ func TestAccDID_lifecycle(t *testing.T) {
 					statecheck.CompareValuePairs(didAddr, tfjsonpath.New("location_id"),
 						"sipstation_location.main", tfjsonpath.New("id"), compare.ValuesSame()),
 				},
-				Check: checkNumberAt(t, env, number, sipstation.StatusActive, true),
+				Check: checkBilledAt(t, env, number, sipstation.StatusActive),
 			},
 			{
 				// Settings change in place.
@@ -135,6 +135,13 @@ func TestAccDID_lifecycle(t *testing.T) {
 			importStep(didAddr, "415-555-0100"),
 			importStep(didAddr, "(415) 555-0100"),
 			importStep(didAddr, "4155550100"),
+			{
+				// A toll-free number does not import as a DID.
+				ResourceName:  didAddr,
+				ImportState:   true,
+				ImportStateId: "+18005550100",
+				ExpectError:   regexp.MustCompile(`Cannot Import Number[\s\S]*is a toll-free number[\s\S]*sipstation_toll_free_number`),
+			},
 			{
 				// The number and the failover written in other forms are no
 				// change (the failover was written "(415) 555-0199" before).
@@ -198,7 +205,11 @@ func TestAccDID_byAreaCode(t *testing.T) {
 		},
 		Steps: []resource.TestStep{
 			{
-				Config: config + didHCL("main", `  area_code = "212"`),
+				Config: config + didHCL("main", `  area_code = "212"
+  timeouts {
+    create = "2m"
+    delete = "2m"
+  }`),
 				ConfigStateChecks: []statecheck.StateCheck{
 					expectDID("number", knownvalue.StringRegexp(regexp.MustCompile(`^\+1212555\d{4}$`))),
 					expectDID("area_code", knownvalue.StringExact("212")),
@@ -206,7 +217,7 @@ func TestAccDID_byAreaCode(t *testing.T) {
 				},
 				Check: func(s *terraform.State) error {
 					ordered = s.RootModule().Resources[didAddr].Primary.ID
-					return checkNumberAt(t, env, ordered, sipstation.StatusActive, true)(s)
+					return checkBilledAt(t, env, ordered, sipstation.StatusActive)(s)
 				},
 			},
 			{

@@ -14,6 +14,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
@@ -88,7 +89,7 @@ func TestAccDID_portOutPendingBlocksPlan(t *testing.T) {
 					})),
 				},
 				Check: resource.ComposeTestCheckFunc(
-					checkNumberAt(t, env, number, sipstation.StatusPortOutPending, true),
+					checkBilledAt(t, env, number, sipstation.StatusPortOutPending),
 					checkNoForcedCancels(t, env),
 				),
 			},
@@ -102,7 +103,7 @@ func TestAccDID_portOutPendingBlocksPlan(t *testing.T) {
 						}
 						return nil
 					},
-					checkNumberAt(t, env, number, sipstation.StatusPortOutPending, true),
+					checkBilledAt(t, env, number, sipstation.StatusPortOutPending),
 					checkNoForcedCancels(t, env),
 				),
 			},
@@ -220,7 +221,7 @@ func TestAccDID_portOutRequestedAfterPlan(t *testing.T) {
 				// The number is untouched and still in state.
 				PreConfig: func() {
 					armed = false
-					if err := checkNumberAt(t, env, number, sipstation.StatusPortOutPending, true)(nil); err != nil {
+					if err := checkBilledAt(t, env, number, sipstation.StatusPortOutPending)(nil); err != nil {
 						t.Fatal(err)
 					}
 					// The carrier withdraws; the number is active again.
@@ -241,7 +242,7 @@ func TestAccDID_portOutRequestedAfterPlan(t *testing.T) {
 				Config: withDID,
 				Check: resource.ComposeTestCheckFunc(
 					stillInState,
-					checkNumberAt(t, env, number, sipstation.StatusPortOutPending, true),
+					checkBilledAt(t, env, number, sipstation.StatusPortOutPending),
 					checkNoForcedCancels(t, env),
 				),
 			},
@@ -294,7 +295,7 @@ func TestAccDID_portOutCompleted(t *testing.T) {
 					expectDID("early_port_out_fee", knownvalue.StringExact("25.00")),
 				},
 				Check: resource.ComposeTestCheckFunc(
-					checkNumberAt(t, env, number, sipstation.StatusPortedOut, true),
+					checkBilledAt(t, env, number, sipstation.StatusPortedOut),
 					func(*terraform.State) error {
 						return rec.requireWarning("plan", billed, number, gainingCarrier, "1.50 USD a month",
 							"Remove this resource from your configuration", "stops the billing")
@@ -315,6 +316,7 @@ func TestAccDID_portOutCompleted(t *testing.T) {
 						return nil
 					},
 					checkNoForcedCancels(t, env),
+					checkBillingStopped(t, env, number),
 				),
 			},
 		},
@@ -374,7 +376,7 @@ func TestAccDID_createSettingsFail(t *testing.T) {
 				// tainted resource fails, so TestAccDID_createSettingsFailByAreaCode
 				// inspects the tainted state.)
 				PreConfig: func() {
-					if err := checkNumberAt(t, env, number, sipstation.StatusActive, true)(nil); err != nil {
+					if err := checkBilledAt(t, env, number, sipstation.StatusActive)(nil); err != nil {
 						t.Fatal(err)
 					}
 				},
@@ -413,7 +415,7 @@ func TestAccDID_createSettingsFailByAreaCode(t *testing.T) {
 				ExpectNonEmptyPlan: true, // the tainted number, planned for a replace that Delete refuses
 				Check: resource.ComposeTestCheckFunc(
 					checkTainted(didAddr, number),
-					checkNumberAt(t, env, number, sipstation.StatusActive, true),
+					checkBilledAt(t, env, number, sipstation.StatusActive),
 					func(*terraform.State) error {
 						var list struct {
 							Data []sipstation.Number `json:"data"`
@@ -428,4 +430,43 @@ func TestAccDID_createSettingsFailByAreaCode(t *testing.T) {
 			},
 		},
 	})
+}
+
+// checkBillingStopped is a check, run right after number was cancelled, that
+// statements stop billing it: the clock moves two billing periods on; the
+// first statement still bills the number (for the days it was held), the
+// newest does not.
+func checkBillingStopped(t *testing.T, env *acctest.Env, number string) resource.TestCheckFunc {
+	return func(s *terraform.State) error {
+		id, err := locationID(s, "sipstation_location.main")
+		if err != nil {
+			return err
+		}
+		env.Advance(t, 70*24*time.Hour)
+		var list struct {
+			Data []sipstation.Statement `json:"data"`
+		}
+		if code := env.Get(t, "/v1/locations/"+url.PathEscape(id)+"/statements", &list); code != http.StatusOK {
+			return fmt.Errorf("list statements: status %d", code)
+		}
+		if len(list.Data) < 2 {
+			return fmt.Errorf("%d statements after 70 days, want at least 2", len(list.Data))
+		}
+		bills := func(st sipstation.Statement) bool {
+			for _, li := range st.LineItems {
+				if li.Number == number && (li.Kind == sipstation.LineItemDID || li.Kind == sipstation.LineItemTollFree) {
+					return true
+				}
+			}
+			return false
+		}
+		newest, oldest := list.Data[0], list.Data[len(list.Data)-1]
+		if !bills(oldest) {
+			return fmt.Errorf("the first statement (%s) does not bill %s, which was billed until the cancel: %+v", oldest.Date, number, oldest.LineItems)
+		}
+		if bills(newest) {
+			return fmt.Errorf("the statement of %s still bills %s after its cancel: %+v", newest.Date, number, newest.LineItems)
+		}
+		return nil
+	}
 }

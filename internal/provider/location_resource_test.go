@@ -156,3 +156,50 @@ func TestAccLocation_closeRefusedWhileBilled(t *testing.T) {
 		},
 	})
 }
+
+// TestAccLocation_closedOutside shows Read dropping a location closed outside
+// Terraform, with a warning naming it.
+func TestAccLocation_closedOutside(t *testing.T) {
+	t.Parallel()
+	env := acctest.New(t)
+	rec := &diagRecorder{}
+	config := env.ProviderConfig() + locationHCL("main", "Main")
+	var id string
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: rec.factories(),
+		Steps: []resource.TestStep{
+			{
+				Config: config,
+				Check: func(s *terraform.State) error {
+					var err error
+					id, err = locationID(s, "sipstation_location.main")
+					return err
+				},
+			},
+			{
+				PreConfig: func() {
+					if code := env.Do(t, "DELETE", "/v1/locations/"+url.PathEscape(id), nil, nil); code != 200 {
+						t.Fatalf("close the location outside Terraform: status %d", code)
+					}
+					rec.reset()
+				},
+				Config:             config,
+				PlanOnly:           true,
+				ExpectNonEmptyPlan: true,
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PostApplyPostRefresh: []plancheck.PlanCheck{
+						plancheck.ExpectResourceAction("sipstation_location.main", plancheck.ResourceActionCreate),
+					},
+				},
+			},
+			{
+				PreConfig: func() {
+					if err := rec.requireWarning("read", "Location Removed From State", id, `"Main"`, "has been closed"); err != nil {
+						t.Fatal(err)
+					}
+				},
+				Config: env.ProviderConfig(),
+			},
+		},
+	})
+}

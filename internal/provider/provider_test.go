@@ -186,16 +186,16 @@ func apiNumber(t *testing.T, env *acctest.Env, e164 string) (sipstation.Number, 
 	return n, status
 }
 
-// checkNumberAt is a check that the API holds e164 with the status given,
-// billed or not.
-func checkNumberAt(t *testing.T, env *acctest.Env, e164, status string, billed bool) resource.TestCheckFunc {
+// checkBilledAt is a check that the API holds e164 with the status given,
+// and bills it.
+func checkBilledAt(t *testing.T, env *acctest.Env, e164, status string) resource.TestCheckFunc {
 	return func(*terraform.State) error {
 		n, code := apiNumber(t, env, e164)
 		if code != 200 {
 			return fmt.Errorf("GET %s: status %d, want 200", e164, code)
 		}
-		if n.Status != status || n.Billing.Active != billed {
-			return fmt.Errorf("%s: status %q billed %v, want %q billed %v", e164, n.Status, n.Billing.Active, status, billed)
+		if n.Status != status || !n.Billing.Active {
+			return fmt.Errorf("%s: status %q billed %v, want %q and billed", e164, n.Status, n.Billing.Active, status)
 		}
 		return nil
 	}

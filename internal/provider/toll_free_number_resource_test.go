@@ -64,7 +64,7 @@ func TestAccTollFree_lifecycle(t *testing.T) {
 					expectTollFree("billing_active", knownvalue.Bool(true)),
 					expectTollFree("port_out", knownvalue.Null()),
 				},
-				Check: checkNumberAt(t, env, number, sipstation.StatusActive, true),
+				Check: checkBilledAt(t, env, number, sipstation.StatusActive),
 			},
 			{
 				Config: locations + tollFreeHCL("main", settings),
@@ -165,7 +165,7 @@ func TestAccTollFree_portOut(t *testing.T) {
 			},
 			{
 				PreConfig: func() {
-					if err := checkNumberAt(t, env, number, sipstation.StatusPortOutPending, true)(nil); err != nil {
+					if err := checkBilledAt(t, env, number, sipstation.StatusPortOutPending)(nil); err != nil {
 						t.Fatal(err)
 					}
 					env.CompletePortOut(t, portOut.ID)
