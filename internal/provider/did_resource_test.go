@@ -244,6 +244,21 @@ func TestAccDID_byAreaCode(t *testing.T) {
 					expectDID("area_code", knownvalue.Null()),
 				},
 			},
+			{
+				// Only a different number replaces: the old one is cancelled
+				// (this replace is the user's, so Delete does not refuse it)
+				// and the new one ordered.
+				Config: config + didHCL("main", `  number = "+12125550101"`),
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(didAddr, plancheck.ResourceActionDestroyBeforeCreate)},
+				},
+				ConfigStateChecks: []statecheck.StateCheck{expectDID("id", knownvalue.StringExact("+12125550101"))},
+				Check: resource.ComposeTestCheckFunc(
+					func(*terraform.State) error { return checkCancelled(t, env, "+12125550100") },
+					checkBilledAt(t, env, "+12125550101", sipstation.StatusActive),
+					func(*terraform.State) error { ordered = "+12125550101"; return nil },
+				),
+			},
 		},
 	})
 }

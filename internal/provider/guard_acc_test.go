@@ -70,6 +70,12 @@ func TestAccDID_portOutPendingBlocksPlan(t *testing.T) {
 				ExpectError: pendingError(number, "sipstation_did"),
 			},
 			{
+				// So does a replace, which would cancel the number too.
+				Config:      env.ProviderConfig() + locationHCL("main", "Main") + didHCL("main", `  number = "+14155550101"`),
+				PlanOnly:    true,
+				ExpectError: pendingError(number, "sipstation_did"),
+			},
+			{
 				// terraform destroy fails the same way.
 				Config:      withDID,
 				Destroy:     true,

@@ -490,7 +490,20 @@ func (r *numberResource) ModifyPlan(ctx context.Context, req resource.ModifyPlan
 		return
 	}
 	resp.Diagnostics.Append(resp.Private.SetKey(ctx, privatePlannedFromPrior, []byte("true"))...)
-	guardPlan(state.base(), r.typeName(), len(resp.RequiresReplace) > 0, &resp.Diagnostics)
+	// numberPlanModifier plans the stored number unless the number changes,
+	// which replaces the resource. (resp.RequiresReplace holds only what this
+	// method adds, so it cannot tell.)
+	var planned types.String
+	resp.Diagnostics.Append(req.Plan.GetAttribute(ctx, path.Root("number"), &planned)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	if !planned.Equal(state.base().Number) {
+		// A replace cancels the old number: guard it like a destroy.
+		guardPlan(r.liveState(ctx, state.base()), r.typeName(), true, &resp.Diagnostics)
+		return
+	}
+	guardPlan(state.base(), r.typeName(), false, &resp.Diagnostics)
 }
 
 // liveState is the number as the API holds it now, for the destroy-plan
@@ -549,6 +562,8 @@ func (r *numberResource) modifyCreatePlan(ctx context.Context, req resource.Modi
 			"  - If this resource is tainted after a failed apply, Terraform is planning to replace it, which "+
 			"would cancel the number. Fix what failed, then run `terraform untaint <address>` (the address is "+
 			"shown with this message) and plan again.\n"+
+			"  - If the replace comes from -replace or replace_triggered_by: a number cannot be cancelled and "+
+			"ordered again, so drop that request.\n"+
 			"  - If the number was ordered outside this configuration, import it instead: "+
 			"`terraform import <address> %s`, or an import block.",
 			e164, n.LocationID, n.Status, e164))
