@@ -476,3 +476,43 @@ func checkBillingStopped(t *testing.T, env *acctest.Env, number string) resource
 		return nil
 	}
 }
+
+// TestAccDID_portOutPendingWithoutRefresh: with -refresh=false the state says
+// nothing of the port-out, and the plan still fails, because the destroy plan
+// asks the API.
+func TestAccDID_portOutPendingWithoutRefresh(t *testing.T) {
+	t.Parallel()
+	env := acctest.New(t)
+	env.RequireEmulator(t)
+	const number = "+14155550100"
+	locationOnly := env.ProviderConfig() + locationHCL("main", "Main")
+	var portOut sipstation.PortOut
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		AdditionalCLIOptions:     &resource.AdditionalCLIOptions{Plan: resource.PlanOptions{NoRefresh: true}},
+		CheckDestroy: func(*terraform.State) error {
+			if err := checkCancelled(t, env, number); err != nil {
+				return err
+			}
+			return checkNoForcedCancels(t, env)(nil)
+		},
+		Steps: []resource.TestStep{
+			{Config: locationOnly + didHCL("main", `  number = "+14155550100"`)},
+			{
+				PreConfig:   func() { portOut = env.RequestPortOut(t, gainingCarrier, testFOCDate, number) },
+				Config:      locationOnly,
+				ExpectError: pendingError(number, "sipstation_did"),
+			},
+			{
+				PreConfig: func() {
+					if err := checkBilledAt(t, env, number, sipstation.StatusPortOutPending)(nil); err != nil {
+						t.Fatal(err)
+					}
+					env.CompletePortOut(t, portOut.ID)
+				},
+				Config: locationOnly,
+				Check:  func(*terraform.State) error { return checkCancelled(t, env, number) },
+			},
+		},
+	})
+}
