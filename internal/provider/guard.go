@@ -82,24 +82,25 @@ func portOutPending(n *sipstation.Number) bool {
 
 // portOutPendingDetail explains why the number is not cancelled and what to
 // do instead. resourceType is e.g. "sipstation_did": the provider is not told
-// a resource's address, so the removed block names the type and the user
-// fills in the name (Terraform prints the address with the diagnostic).
+// a resource's address (and Terraform shows none for a resource removed from
+// the configuration), so the message says how to find it by the number.
 func portOutPendingDetail(info portOutInfo, resourceType string) string {
-	return fmt.Sprintf("%s is being ported out of SIPStation to %s (FOC date %s). Destroying this resource would "+
-		"cancel the number's SIPStation service, and cancelling now would lose the number for good: the port "+
-		"would fail and nobody could get the number back. SIPStation says: %q\n\n"+
-		"The provider does not cancel it. Either:\n"+
-		"  - keep the resource in your configuration until the port completes. The number then shows status "+
-		"\"ported_out\" (and is still billed); removing the resource after that cancels it and stops the billing; or\n"+
-		"  - stop managing the number without cancelling it: delete its resource block and add (Terraform or "+
-		"OpenTofu 1.7 or later)\n\n"+
+	return fmt.Sprintf("%[1]s is being ported out of SIPStation to %[2]s (FOC date %[3]s). Destroying this "+
+		"resource would cancel the number's SIPStation service, and cancelling now would lose the number for "+
+		"good: the port would fail and nobody could get the number back. SIPStation says: %[4]q\n\n"+
+		"The provider does not cancel it. Either:\n\n"+
+		"  - keep the resource in your configuration until the port completes. The\n"+
+		"    number then shows status \"ported_out\" (and is still billed); removing\n"+
+		"    the resource after that cancels it and stops the billing; or\n\n"+
+		"  - stop managing the number without cancelling it: delete its resource\n"+
+		"    block and add (Terraform or OpenTofu 1.7 or later)\n\n"+
 		"      removed {\n"+
-		"        from = %s.<name>\n"+
+		"        from = %[5]s.<name>\n"+
 		"        lifecycle {\n"+
 		"          destroy = false\n"+
 		"        }\n"+
 		"      }\n\n"+
-		"    with <name> the resource's name shown with this message, or run `terraform state rm` on it.",
+		"    `terraform state list -id=%[1]s` prints the resource's address.",
 		info.number, info.carrier, info.focDate, carrierWarning, resourceType)
 }
 
@@ -193,10 +194,11 @@ func refuseTaintedReplace(ctx context.Context, req resource.DeleteRequest, e164 
 
 // taintedDetail explains why a tainted number must not be replaced.
 func taintedDetail(e164 string) string {
-	return fmt.Sprintf("Terraform plans to replace %s because the resource is marked tainted, which happens "+
+	return fmt.Sprintf("Terraform plans to replace %[1]s because the resource is marked tainted, which happens "+
 		"when the apply that ordered the number failed part-way (for example, its E911 address was refused). "+
 		"Replacing a phone number cancels it and orders another; a cancelled number cannot be ordered again. "+
-		"The number is ordered and billed. Fix what failed, then run `terraform untaint <address>` (the "+
-		"resource's address is shown with this message) and apply: the failed settings are then applied in "+
-		"place. To cancel the number instead, remove the resource from your configuration.", e164)
+		"The number is ordered and billed.\n\n"+
+		"Fix what failed, then run `terraform untaint <address>` and apply: the failed settings are then "+
+		"applied in place. `terraform state list -id=%[1]s` prints the address. To cancel the number "+
+		"instead, remove the resource from your configuration.", e164)
 }

@@ -80,7 +80,7 @@ func TestGuardPlan(t *testing.T) {
 			wantDetail: []string{
 				"+14155550123", "Acme Telecom", "FOC date 2026-03-02", carrierWarning,
 				"keep the resource in your configuration until the port completes",
-				"removed {", "from = sipstation_did.<name>", "destroy = false",
+				"removed {", "from = sipstation_did.<name>", "destroy = false", "terraform state list -id=+14155550123",
 			},
 		},
 		{name: "pending port, kept", number: pendingPort},

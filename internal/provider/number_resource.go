@@ -558,15 +558,16 @@ func (r *numberResource) modifyCreatePlan(ctx context.Context, req resource.Modi
 		return
 	}
 	resp.Diagnostics.AddAttributeError(path.Root("number"), "Number Already in This Account",
-		fmt.Sprintf("This account already holds %s (location %s, status %s), so Terraform cannot order it.\n\n"+
-			"  - If this resource is tainted after a failed apply, Terraform is planning to replace it, which "+
-			"would cancel the number. Fix what failed, then run `terraform untaint <address>` (the address is "+
-			"shown with this message) and plan again.\n"+
-			"  - If the replace comes from -replace or replace_triggered_by: a number cannot be cancelled and "+
-			"ordered again, so drop that request.\n"+
-			"  - If the number was ordered outside this configuration, import it instead: "+
-			"`terraform import <address> %s`, or an import block.",
-			e164, n.LocationID, n.Status, e164))
+		fmt.Sprintf("This account already holds %[1]s (location %[2]s, status %[3]s), so Terraform cannot "+
+			"order it.\n\n"+
+			"  - If this resource is tainted after a failed apply, Terraform is planning\n"+
+			"    to replace it, which would cancel the number. Fix what failed, then run\n"+
+			"    `terraform untaint <address>` and plan again.\n"+
+			"  - If the replace comes from -replace or replace_triggered_by: a number\n"+
+			"    cannot be cancelled and ordered again, so drop that request.\n"+
+			"  - If the number was ordered outside this configuration, import it:\n"+
+			"    `terraform import <address> %[1]s`, or an import block.",
+			e164, n.LocationID, n.Status))
 }
 
 // Create orders the number, then applies the settings the order does not
