@@ -44,12 +44,46 @@ show() { printf '\n%s$ %s%s\n' "$DIM" "$*" "$RESET"; }
 
 WORK="$(mktemp -d "${TMPDIR:-/tmp}/sipstation-demo.XXXXXX")"
 EMULATOR_PID=""
+CHILD="" # the command run() is waiting for
+
+# wait_child PID waits for a command started in the background. Terraform
+# and go catch Ctrl-C themselves, and bash skips its INT trap when the
+# foreground command it waited for did not die of the signal; `wait` is
+# interrupted by the signal instead, so the trap below always runs. Give the
+# command its redirections, not this function: a trap runs with the
+# redirections of the function it interrupts.
+wait_child() {
+	local rc=0
+	CHILD=$1
+	wait "$CHILD" || rc=$?
+	CHILD=""
+	return "$rc"
+}
+
+# run CMD... runs CMD the same way, with the script's output.
+run() {
+	"$@" &
+	wait_child $!
+}
+
+# stop_tree PID terminates PID and every process under it.
+stop_tree() {
+	local child
+	for child in $(pgrep -P "$1" 2>/dev/null); do
+		stop_tree "$child"
+	done
+	kill -TERM "$1" 2>/dev/null || true
+}
 
 cleanup() {
 	local rc=$?
 	trap - EXIT INT TERM
+	if [ -n "$CHILD" ]; then
+		stop_tree "$CHILD"
+		wait "$CHILD" 2>/dev/null || true
+	fi
 	if [ -n "$EMULATOR_PID" ]; then
-		kill "$EMULATOR_PID" 2>/dev/null || true
+		kill -TERM "$EMULATOR_PID" 2>/dev/null || true
 		wait "$EMULATOR_PID" 2>/dev/null || true
 	fi
 	if [ "$rc" -ne 0 ] && [ -s "$WORK/emulator.log" ]; then
@@ -61,7 +95,7 @@ cleanup() {
 }
 trap cleanup EXIT
 # Bash runs the EXIT trap after these, so Ctrl-C and kill clean up too.
-trap 'exit 130' INT
+trap 'printf "\ndemo: interrupted\n" >&2; exit 130' INT
 trap 'exit 143' TERM
 
 for tool in go curl base64; do
@@ -74,13 +108,10 @@ printf '%sSIPStation provider demo%s (work directory %s)\n' "$BOLD" "$RESET" "$W
 say "Building the provider and the emulator, and finding a Terraform CLI ..."
 
 mkdir -p "$WORK/bin" "$WORK/plugins" "$WORK/tf"
-(cd "$ROOT" && go build -o "$WORK/plugins/terraform-provider-sipstation" .) ||
+run go build -C "$ROOT" -o "$WORK/plugins/terraform-provider-sipstation" . ||
 	fail "building the provider failed"
-(cd "$ROOT" && go build -o "$WORK/bin/sipstation-emulator" ./cmd/sipstation-emulator) ||
+run go build -C "$ROOT" -o "$WORK/bin/sipstation-emulator" ./cmd/sipstation-emulator ||
 	fail "building the emulator failed"
-TERRAFORM="$("$ROOT/scripts/ensure-terraform.sh")" || fail "no Terraform CLI (scripts/ensure-terraform.sh)"
-say "Terraform: $("$TERRAFORM" version | head -n 1) ($TERRAFORM)"
-
 # dev_overrides points Terraform at the freshly built provider: no registry,
 # no `terraform init`. The demo configuration needs no other provider.
 cat >"$WORK/dev.tfrc" <<EOF
@@ -94,6 +125,12 @@ EOF
 export TF_CLI_CONFIG_FILE="$WORK/dev.tfrc"
 export TF_IN_AUTOMATION=1 TF_INPUT=0 CHECKPOINT_DISABLE=1
 export TF_DATA_DIR="$WORK/tf/.terraform"
+
+# The first run on a machine without Terraform 1.8+ builds it here (minutes).
+"$ROOT/scripts/ensure-terraform.sh" >"$WORK/terraform-path" &
+wait_child $! || fail "no Terraform CLI (scripts/ensure-terraform.sh)"
+TERRAFORM="$(cat "$WORK/terraform-path")"
+say "Terraform: $("$TERRAFORM" version | head -n 1) ($TERRAFORM)"
 
 # Port 0: the system picks a free port, and the emulator prints the address
 # it got, with the demo account's key, as SIPSTATION_* lines on stdout.
@@ -115,30 +152,37 @@ SIPSTATION_API_KEY="$(emulator_var SIPSTATION_API_KEY)"
 curl -fsS -o /dev/null "$ENDPOINT/healthz" || fail "the emulator does not answer $ENDPOINT/healthz"
 export SIPSTATION_ENDPOINT="$ENDPOINT" SIPSTATION_API_KEY
 say "Emulator: $ENDPOINT, pid $EMULATOR_PID, database $WORK/emulator.db"
+say "Terraform finds the provider just built through a dev_overrides CLI" \
+	"configuration: no registry, no terraform init. It warns about that on every" \
+	"command; the demo hides that warning."
 
 # --- Helpers -----------------------------------------------------------------
 
-# tf SUBCOMMAND ARGS... runs terraform in the work directory, printing the
-# command first; colours only on a terminal.
-tf() {
-	local sub="$1"
-	shift
-	show "terraform $sub $*"
-	if [ -t 1 ]; then
-		"$TERRAFORM" -chdir="$WORK/tf" "$sub" "$@"
-	else
-		"$TERRAFORM" -chdir="$WORK/tf" "$sub" -no-color "$@"
-	fi
+# hide_overrides drops the warning Terraform prints on every command while a
+# dev_overrides block is in effect; the demo says it once instead.
+hide_overrides() {
+	awk '
+		/^Warning: Provider development overrides are in effect/ { skip = 1; next }
+		skip == 1 { if (/releases\.$/) skip = 2; next }
+		skip == 2 { skip = 0; if (/^$/) next }
+		{ print }'
 }
 
-# tf_capture FILE SUBCOMMAND ARGS... runs terraform like tf, also saving its
-# output, without colours, to FILE; it returns terraform's exit status.
+# tf SUBCOMMAND ARGS... runs terraform in the work directory, printing the
+# command first and its output once it has finished.
+tf() {
+	tf_capture "$WORK/terraform.out" "$@"
+}
+
+# tf_capture FILE SUBCOMMAND ARGS... runs terraform like tf, keeping its
+# output in FILE; it returns terraform's exit status.
 tf_capture() {
 	local file="$1" sub="$2" rc=0
 	shift 2
 	show "terraform $sub $*"
-	"$TERRAFORM" -chdir="$WORK/tf" "$sub" -no-color "$@" >"$file" 2>&1 || rc=$?
-	cat "$file"
+	"$TERRAFORM" -chdir="$WORK/tf" "$sub" -no-color "$@" >"$file" 2>&1 &
+	wait_child $! || rc=$?
+	hide_overrides <"$file"
 	return "$rc"
 }
 
@@ -208,8 +252,9 @@ if tf_capture "$WORK/plan-guard.txt" plan; then
 fi
 flat "$WORK/plan-guard.txt" | grep -qF "$SALES" || fail "the plan error does not name $SALES"
 flat "$WORK/plan-guard.txt" | grep -qF "$CARRIER" || fail "the plan error does not name the carrier $CARRIER"
+flat "$WORK/plan-guard.txt" | grep -qF "$FOC" || fail "the plan error does not name the FOC date $FOC"
 [ "$(status_of "$SALES")" = 200 ] || fail "$SALES is gone from the account"
-ok "plan failed, naming $SALES and $CARRIER; the number is untouched"
+ok "plan failed, naming $SALES, $CARRIER and $FOC; the number is untouched"
 say "As the error says, keep the block until the port completes: put it back."
 show "cp examples/demo/sales.tf ."
 cp "$DEMO_SRC/sales.tf" "$WORK/tf/"
@@ -237,11 +282,15 @@ tf apply -auto-approve || fail "terraform apply failed"
 code="$(status_of "$SALES")"
 [ "$code" = 404 ] || fail "GET /v1/numbers/$SALES answers $code, not 404 (cancelled numbers leave the account)"
 ok "$SALES is cancelled: the API no longer lists it"
+api GET /_emulator/metrics | tr -d ' \n' | grep -q '"forced_cancellations":0' ||
+	fail "the emulator counted a forced cancellation"
+ok "no forced cancel was ever sent (emulator metrics: forced_cancellations 0)"
 
 step "A month later: the statement" \
 	"The emulator's clock moves 31 days, so the location's billing day passes and a" \
-	"statement falls due: a line per billed number, and the early port-out fee for" \
-	"the sales line, held under 90 days when it left."
+	"statement falls due: a line per billed number and its calls, and the early" \
+	"port-out fee for the sales line, held under 90 days when it left. statements.tf" \
+	"reads it with the sipstation_statement data source."
 BODY='{"advance":"744h"}'
 show "curl -X POST $ENDPOINT/_emulator/clock -d '$BODY'"
 api POST /_emulator/clock "$BODY" >/dev/null || fail "moving the clock failed"
@@ -250,7 +299,7 @@ cp "$DEMO_SRC/statements.tf" "$WORK/tf/"
 tf apply -auto-approve || fail "terraform apply failed"
 tf output latest_statement_lines || fail "terraform output failed"
 "$TERRAFORM" -chdir="$WORK/tf" output -json latest_statement_lines >"$WORK/lines.json"
-grep -q port_out_fee "$WORK/lines.json" || fail "the statement has no port-out fee line"
+grep -q "port_out_fee *$SALES *25\.00" "$WORK/lines.json" || fail "the statement has no early port-out fee for $SALES"
 grep -qF "$MAIN" "$WORK/lines.json" || fail "the statement does not bill the main line $MAIN"
 tf output latest_statement_total
 ok "the statement bills the numbers and the early port-out fee"

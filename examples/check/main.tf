@@ -52,7 +52,7 @@ check "no_number_billed_after_port_out" {
       [for n in data.sipstation_numbers.billed.numbers :
         "${n.number} was ported out to ${n.port_out.carrier_name} and is still billed (${n.monthly_rate} USD a month)."
       ],
-      ["Remove its resource block to cancel it; import it first if no configuration declares it."],
+      ["Remove its resource block to cancel it. If no configuration declares it, cancel it in the SIPStation store."],
     ))
   }
 }

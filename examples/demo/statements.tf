@@ -32,4 +32,6 @@ output "statement_dates" {
 #   terraform output -raw latest_statement_pdf_base64 | base64 -d > statement.pdf
 output "latest_statement_pdf_base64" {
   value = data.sipstation_statement.latest.pdf_base64
+  # Keeps a page of base64 out of plan and apply; -raw still prints it.
+  sensitive = true
 }

@@ -5,9 +5,8 @@ data "sipstation_numbers" "billed_after_port_out" {
 }
 
 # Warns on every plan and apply while SIPStation bills a number you no
-# longer have. Cancel it by removing its resource block; if no configuration
-# declares it, import it first. examples/check shows checks a CI pipeline
-# can fail on.
+# longer have: remove its resource block to cancel it. examples/check shows
+# the check a CI pipeline fails on.
 check "no_number_billed_after_port_out" {
   assert {
     condition = length(data.sipstation_numbers.billed_after_port_out.numbers) == 0

@@ -17,5 +17,6 @@ output "account_number" {
 
 # terraform output -raw latest_statement_pdf | base64 -d > statement.pdf
 output "latest_statement_pdf" {
-  value = data.sipstation_statement.latest.pdf_base64
+  value     = data.sipstation_statement.latest.pdf_base64
+  sensitive = true
 }
