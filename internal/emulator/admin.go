@@ -1,6 +1,7 @@
 package emulator
 
 import (
+	"math"
 	"net/http"
 	"strconv"
 	"time"
@@ -27,7 +28,11 @@ type ClockState struct {
 }
 
 func adminGetClock(c *call) (*result, error) {
-	return jsonResult(http.StatusOK, ClockState{Now: c.now, Offset: c.s.offset.String()})
+	offset, err := c.tx.clockOffset()
+	if err != nil {
+		return nil, err
+	}
+	return jsonResult(http.StatusOK, ClockState{Now: c.now, Offset: offset.String()})
 }
 
 // adminAdvanceClock moves the emulator's time forward and issues the
@@ -43,14 +48,22 @@ func adminAdvanceClock(c *call) (*result, error) {
 	if err != nil || d < 0 {
 		return nil, invalid("/advance", "advance must be a non-negative Go duration such as \"720h\", not %q", in.Advance)
 	}
-	offset := c.s.offset + d
+	offset, err := c.tx.clockOffset()
+	if err != nil {
+		return nil, err
+	}
+	if offset > math.MaxInt64-d {
+		return nil, invalid("/advance", "advance %s would move the clock past what it can show (it already runs %s ahead)", d, offset)
+	}
+	offset += d
+	// Only in this transaction: should it fail or not commit, the clock
+	// stays where it was.
 	if err := c.tx.setMeta(metaClockOffset, strconv.FormatInt(int64(offset), 10)); err != nil {
 		return nil, err
 	}
-	// execute holds s.mu; should the commit fail, the answer is a 500 and
-	// the next advance starts from this offset.
-	c.s.offset = offset
-	c.now = c.s.now()
+	if c.now, err = c.s.now(c.tx); err != nil {
+		return nil, err
+	}
 	if err := issueDueStatements(c); err != nil {
 		return nil, err
 	}

@@ -53,8 +53,7 @@ type Server struct {
 	metrics metricsCollector
 
 	// mu serializes every transaction: one writer, answers in commit order.
-	mu     sync.Mutex
-	offset time.Duration // guarded by mu
+	mu sync.Mutex
 }
 
 type wallClock struct{}
@@ -71,18 +70,10 @@ func New(opts Options) (*Server, error) {
 		opts.Clock = wallClock{}
 	}
 	s := &Server{opts: opts, db: db, mux: http.NewServeMux(), limiter: newLimiter()}
-	var raw string
-	err = db.QueryRow(`SELECT value FROM meta WHERE key = ?`, metaClockOffset).Scan(&raw)
-	switch {
-	case errors.Is(err, sql.ErrNoRows):
-	case err != nil:
-		return nil, errors.Join(fmt.Errorf("read clock offset: %w", err), db.Close())
-	default:
-		ns, err := strconv.ParseInt(raw, 10, 64)
-		if err != nil {
-			return nil, errors.Join(fmt.Errorf("stored clock offset %q: %w", raw, err), db.Close())
-		}
-		s.offset = time.Duration(ns)
+	// An empty transaction reads the stored clock: a damaged database fails
+	// here, at start, rather than on the first request.
+	if err := s.inTx(func(*tx, time.Time) error { return nil }); err != nil {
+		return nil, errors.Join(fmt.Errorf("open emulator database: %w", err), db.Close())
 	}
 	s.routes()
 	return s, nil
@@ -96,10 +87,16 @@ func (s *Server) Close() error {
 	return nil
 }
 
-// now is the emulator's time, to the second (what the API shows).
-// Callers hold s.mu.
-func (s *Server) now() time.Time {
-	return s.opts.Clock.Now().Add(s.offset).UTC().Truncate(time.Second)
+// now is the emulator's time, to the second (what the API shows): the base
+// clock plus the offset POST /_emulator/clock moved it by. The offset is read
+// from the database inside the transaction, never kept in memory, so that it
+// changes exactly when the transaction that moves it commits.
+func (s *Server) now(t *tx) (time.Time, error) {
+	offset, err := t.clockOffset()
+	if err != nil {
+		return time.Time{}, err
+	}
+	return s.opts.Clock.Now().Add(offset).UTC().Truncate(time.Second), nil
 }
 
 // CreateAccount creates an account with a fresh API key.
@@ -160,7 +157,12 @@ func (s *Server) inTx(fn func(t *tx, now time.Time) error) error {
 	if err != nil {
 		return fmt.Errorf("begin transaction: %w", err)
 	}
-	if err := fn(&tx{sqlTx}, s.now()); err != nil {
+	t := &tx{sqlTx}
+	now, err := s.now(t)
+	if err == nil {
+		err = fn(t, now)
+	}
+	if err != nil {
 		return errors.Join(err, rollback(sqlTx))
 	}
 	if err := sqlTx.Commit(); err != nil {
@@ -411,7 +413,10 @@ func (s *Server) execute(r *http.Request, body []byte, token string, authenticat
 			}
 		}
 	}()
-	c := &call{s: s, tx: &tx{sqlTx}, now: s.now(), r: r, body: body}
+	c := &call{s: s, tx: &tx{sqlTx}, r: r, body: body}
+	if c.now, err = s.now(c.tx); err != nil {
+		return nil, err
+	}
 	if authenticate {
 		if token == "" {
 			return errorResult(errf(http.StatusUnauthorized, sipstation.CodeUnauthenticated, "the request has no Authorization: Bearer <api_key> header")), nil

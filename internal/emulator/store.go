@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"strconv"
 	"time"
 
 	_ "modernc.org/sqlite" // registers the pure-Go "sqlite" driver
@@ -135,6 +136,19 @@ func (t *tx) meta(key string) (string, error) {
 func (t *tx) setMeta(key, value string) error {
 	_, err := t.exec(`INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value`, key, value)
 	return err
+}
+
+// clockOffset is how far the emulator's clock runs ahead of its base clock.
+func (t *tx) clockOffset() (time.Duration, error) {
+	raw, err := t.meta(metaClockOffset)
+	if err != nil || raw == "" {
+		return 0, err
+	}
+	ns, err := strconv.ParseInt(raw, 10, 64)
+	if err != nil {
+		return 0, fmt.Errorf("stored clock offset %q: %w", raw, err)
+	}
+	return time.Duration(ns), nil
 }
 
 // Records: the wire types plus what only the emulator knows. The extra fields
