@@ -92,8 +92,8 @@ func adminSetFaults(c *call) (*result, error) {
 	switch {
 	case f.LatencyMS < 0:
 		return nil, invalid("/latency_ms", "latency_ms cannot be negative")
-	case f.RateLimitPerS < 0:
-		return nil, invalid("/rate_limit_per_s", "rate_limit_per_s cannot be negative; 0 keeps the server's limit")
+	case f.RateLimitPerS < 0 || f.RateLimitPerS > UnlimitedRate:
+		return nil, invalid("/rate_limit_per_s", "rate_limit_per_s is from 0 (keep the server's limit) to %d, not %v", UnlimitedRate, f.RateLimitPerS)
 	case f.MaxFaults < 0:
 		return nil, invalid("/max_faults", "max_faults cannot be negative; 0 means no limit")
 	}

@@ -161,6 +161,7 @@ func TestValidation(t *testing.T) {
 		{"port-out bad number", "POST", "/_emulator/port-outs", `{"numbers":["+1415"],"carrier_name":"X"}`, "invalid_number", "/numbers/0", "digits"},
 		{"port-out bad date", "POST", "/_emulator/port-outs", `{"numbers":["+14155550100"],"carrier_name":"X","foc_date":"April 1"}`, "validation_failed", "/foc_date", "YYYY-MM-DD"},
 		{"faults bad rate", "POST", "/_emulator/faults", `{"rate_429":2}`, "validation_failed", "/rate_429", "probability"},
+		{"faults rate limit too high", "POST", "/_emulator/faults", `{"rate_limit_per_s":1000001}`, "validation_failed", "/rate_limit_per_s", "1000000"},
 		{"clock backwards", "POST", "/_emulator/clock", `{"advance":"-1h"}`, "validation_failed", "/advance", "non-negative"},
 	}
 	for _, tc := range tests {

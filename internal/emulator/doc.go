@@ -103,9 +103,9 @@
 //   - Rate limit: a token bucket per presented API key on the wall clock,
 //     burst of one second's worth. X-RateLimit-Limit is the rate per second,
 //     X-RateLimit-Remaining the whole tokens left. A 429 carries Retry-After
-//     in whole seconds (at least 1) and was not executed. With the limit off
-//     (negative Options.RateLimit and no fault override) the headers are
-//     omitted.
+//     in whole seconds (at least 1) and was not executed. The limit off
+//     (negative Options.RateLimit, no fault override) is UnlimitedRate, a
+//     rate no client reaches, so every /v1 answer still carries the headers.
 //   - Order of a /v1 request: rate limit, latency, injected 429/503, key,
 //     statements falling due, idempotency, the route in one transaction,
 //     commit, then maybe drop the answer.

@@ -49,18 +49,24 @@ func (l *limiter) take(key string, rate float64) (ok bool, remaining, retryAfter
 	return true, int(b.tokens), 0
 }
 
+// UnlimitedRate is the rate in force when the limit is off (a negative
+// Options.RateLimit), and the highest one can set: a rate no client reaches,
+// so that every answer still carries the X-RateLimit headers the contract
+// promises.
+const UnlimitedRate = 1_000_000
+
 // rateLimit is the rate in force: a fault setting overrides the option.
 func (s *Server) rateLimit() float64 {
 	if f := s.faults.get().RateLimitPerS; f > 0 {
-		return f
+		return min(f, UnlimitedRate)
 	}
 	switch {
 	case s.opts.RateLimit == 0:
 		return DefaultRateLimit
 	case s.opts.RateLimit < 0:
-		return 0
+		return UnlimitedRate
 	default:
-		return s.opts.RateLimit
+		return min(s.opts.RateLimit, UnlimitedRate)
 	}
 }
 
@@ -68,9 +74,6 @@ func (s *Server) rateLimit() float64 {
 // limit it returns the 429 to answer, before anything is executed.
 func (s *Server) admit(w http.ResponseWriter, token string) *apiError {
 	rate := s.rateLimit()
-	if rate <= 0 {
-		return nil
-	}
 	ok, remaining, retryAfter := s.limiter.take(token, rate)
 	w.Header().Set("X-RateLimit-Limit", strconv.Itoa(int(math.Ceil(rate))))
 	w.Header().Set("X-RateLimit-Remaining", strconv.Itoa(remaining))

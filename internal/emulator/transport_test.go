@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"net/http"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -52,6 +53,41 @@ func TestRateLimit(t *testing.T) {
 	}
 	if m := h.metrics(); m.RateLimited != 1 || m.Routes["POST /v1/locations"].Statuses["429"] != 1 {
 		t.Errorf("metrics: %+v", m)
+	}
+}
+
+// Every /v1 answer carries the X-RateLimit headers, errors included, and
+// also with the limit off (the harness's default): then the limit is
+// emulator.UnlimitedRate.
+func TestRateLimitHeadersOnEveryAnswer(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t, emulator.Options{})
+	loc := h.newLocation(h.key, "HQ")
+	h.setFaults(emulator.Faults{Rate5xx: 1, MaxFaults: 1})
+	injected := h.do(http.MethodGet, "/v1/locations", h.key, nil)
+	tests := []struct {
+		name string
+		a    answer
+	}{
+		{"503 injected", injected},
+		{"200", h.do(http.MethodGet, "/v1/locations", h.key, nil)},
+		{"201", h.do(http.MethodPost, "/v1/locations/"+loc.ID+"/numbers", h.key, sipstation.NumberOrder{Type: "local", AreaCode: "415"})},
+		{"401", h.do(http.MethodGet, "/v1/locations", "", nil)},
+		{"404 unknown route", h.do(http.MethodGet, "/v1/nothing", h.key, nil)},
+		{"404 not found", h.do(http.MethodGet, "/v1/locations/loc_missing", h.key, nil)},
+		{"422", h.do(http.MethodGet, "/v1/numbers/123", h.key, nil)},
+		{"pdf 404", h.do(http.MethodGet, "/v1/statements/stmt_missing/pdf", h.key, nil)},
+	}
+	limit := strconv.Itoa(emulator.UnlimitedRate)
+	for _, tc := range tests {
+		remaining, err := strconv.Atoi(tc.a.header.Get("X-RateLimit-Remaining"))
+		if got := tc.a.header.Get("X-RateLimit-Limit"); got != limit || err != nil || remaining < emulator.UnlimitedRate-100 {
+			t.Errorf("%s (status %d): X-RateLimit-Limit %q, X-RateLimit-Remaining %q; want %s and about as many",
+				tc.name, tc.a.status, got, tc.a.header.Get("X-RateLimit-Remaining"), limit)
+		}
+	}
+	if injected.status != http.StatusServiceUnavailable {
+		t.Errorf("the injected fault: %d", injected.status)
 	}
 }
 
