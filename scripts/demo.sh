@@ -112,6 +112,7 @@ run go build -C "$ROOT" -o "$WORK/plugins/terraform-provider-sipstation" . ||
 	fail "building the provider failed"
 run go build -C "$ROOT" -o "$WORK/bin/sipstation-emulator" ./cmd/sipstation-emulator ||
 	fail "building the emulator failed"
+
 # dev_overrides points Terraform at the freshly built provider: no registry,
 # no `terraform init`. The demo configuration needs no other provider.
 cat >"$WORK/dev.tfrc" <<EOF
@@ -207,7 +208,9 @@ status_of() {
 # urlencode escapes the leading + of an E.164 number for a URL path or query.
 urlencode() { printf '%s' "${1//+/%2B}"; }
 
-# json_field NAME prints the first string value of "NAME" in the JSON on stdin.
+# json_field NAME prints the string value of the key NAME in the JSON on
+# stdin; NAME must occur once (as "id" does in a port-out, "number" in a
+# one-item list of available numbers).
 json_field() { tr -d '\n' | sed -n "s/.*\"$1\"[[:space:]]*:[[:space:]]*\"\([^\"]*\)\".*/\1/p"; }
 
 # days_from_now N prints the date N days ahead (GNU or BSD date).
