@@ -6,9 +6,7 @@ import (
 	"fmt"
 	"time"
 
-	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
-	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
@@ -164,25 +162,6 @@ func statementAttributes() map[string]schema.Attribute {
 // gave none.
 func linkURL(c *sipstation.Client, link string) types.String {
 	return stringOrNull(c.LinkURL(link))
-}
-
-// portOutObject is a number's port_out attribute, null when no port-out was
-// ever requested. foc_date falls back to the requested date until the
-// carriers confirm one, as the guard reports it.
-func portOutObject(p *sipstation.NumberPortOut) (types.Object, diag.Diagnostics) {
-	if p == nil {
-		return types.ObjectNull(portOutAttrTypes), nil
-	}
-	completed := types.StringNull()
-	if p.CompletedAt != nil {
-		completed = types.StringValue(p.CompletedAt.UTC().Format(time.RFC3339))
-	}
-	return types.ObjectValue(portOutAttrTypes, map[string]attr.Value{
-		"status":       types.StringValue(p.Status),
-		"carrier_name": types.StringValue(p.CarrierName),
-		"foc_date":     stringOrNull(focDate(p)),
-		"completed_at": completed,
-	})
 }
 
 // dateValidator accepts a calendar date in YYYY-MM-DD form.

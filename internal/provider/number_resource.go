@@ -181,23 +181,30 @@ func (m *numberModel) fromAPI(ctx context.Context, n *sipstation.Number, overwri
 	}
 	setObject(&m.Failover, failover, overwrite)
 
-	portOut := types.ObjectNull(portOutAttrTypes)
-	if n.PortOut != nil {
-		completed := types.StringNull()
-		if n.PortOut.CompletedAt != nil {
-			completed = types.StringValue(n.PortOut.CompletedAt.UTC().Format(time.RFC3339))
-		}
-		v, d := types.ObjectValue(portOutAttrTypes, map[string]attr.Value{
-			"status":       types.StringValue(n.PortOut.Status),
-			"carrier_name": types.StringValue(n.PortOut.CarrierName),
-			"foc_date":     stringOrNull(focDate(n.PortOut)),
-			"completed_at": completed,
-		})
-		diags.Append(d...)
-		portOut = v
-	}
+	portOut, d := portOutObject(n.PortOut)
+	diags.Append(d...)
 	setObject(&m.PortOut, portOut, overwrite)
 	return diags
+}
+
+// portOutObject is a number's port_out attribute, in the resources and in
+// data "sipstation_numbers": null when no port-out was ever requested.
+// foc_date falls back to the requested date until the carriers confirm one,
+// as the guard reports it.
+func portOutObject(p *sipstation.NumberPortOut) (types.Object, diag.Diagnostics) {
+	if p == nil {
+		return types.ObjectNull(portOutAttrTypes), nil
+	}
+	completed := types.StringNull()
+	if p.CompletedAt != nil {
+		completed = types.StringValue(p.CompletedAt.UTC().Format(time.RFC3339))
+	}
+	return types.ObjectValue(portOutAttrTypes, map[string]attr.Value{
+		"status":       types.StringValue(p.Status),
+		"carrier_name": types.StringValue(p.CarrierName),
+		"foc_date":     stringOrNull(focDate(p)),
+		"completed_at": completed,
+	})
 }
 
 // portOutAttr returns one string attribute of port_out, "" when unset.
