@@ -56,12 +56,7 @@ func TestAccDID_lifecycle(t *testing.T) {
 `
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
-		CheckDestroy: func(*terraform.State) error {
-			if err := checkCancelled(t, env, number); err != nil {
-				return err
-			}
-			return checkNoForcedCancels(t, env)(nil)
-		},
+		CheckDestroy:             checkCancelled(t, env, number),
 		Steps: []resource.TestStep{
 			{
 				Config: locations + didHCL("main", `  number = "+14155550100"`),
@@ -200,8 +195,8 @@ func TestAccDID_byAreaCode(t *testing.T) {
 	var ordered string
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
-		CheckDestroy: func(*terraform.State) error {
-			return checkCancelled(t, env, ordered)
+		CheckDestroy: func(s *terraform.State) error {
+			return checkCancelled(t, env, ordered)(s)
 		},
 		Steps: []resource.TestStep{
 			{
@@ -254,7 +249,7 @@ func TestAccDID_byAreaCode(t *testing.T) {
 				},
 				ConfigStateChecks: []statecheck.StateCheck{expectDID("id", knownvalue.StringExact("+12125550101"))},
 				Check: resource.ComposeTestCheckFunc(
-					func(*terraform.State) error { return checkCancelled(t, env, "+12125550100") },
+					checkCancelled(t, env, "+12125550100"),
 					checkBilledAt(t, env, "+12125550101", sipstation.StatusActive),
 					func(*terraform.State) error { ordered = "+12125550101"; return nil },
 				),

@@ -209,12 +209,7 @@ func TestAccDID_portOutRequestedAfterPlan(t *testing.T) {
 
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: rec.factories(),
-		CheckDestroy: func(*terraform.State) error {
-			if err := checkCancelled(t, env, number); err != nil {
-				return err
-			}
-			return checkNoForcedCancels(t, env)(nil)
-		},
+		CheckDestroy:             checkCancelled(t, env, number),
 		Steps: []resource.TestStep{
 			{Config: withDID},
 			{
@@ -256,9 +251,7 @@ func TestAccDID_portOutRequestedAfterPlan(t *testing.T) {
 				// The port completes: removing the number cancels it.
 				PreConfig: func() { env.CompletePortOut(t, proxy.lastPortOut().ID) },
 				Config:    locationOnly,
-				Check: func(*terraform.State) error {
-					return checkCancelled(t, env, number)
-				},
+				Check:     checkCancelled(t, env, number),
 			},
 		},
 	})
@@ -276,9 +269,7 @@ func TestAccDID_portOutCompleted(t *testing.T) {
 	const billed = "Ported-Out Number Still Billed"
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: rec.factories(),
-		CheckDestroy: func(*terraform.State) error {
-			return checkNoForcedCancels(t, env)(nil)
-		},
+		CheckDestroy:             checkNoForcedCancels(t, env),
 		Steps: []resource.TestStep{
 			{Config: withDID},
 			{
@@ -314,14 +305,13 @@ func TestAccDID_portOutCompleted(t *testing.T) {
 				PreConfig: rec.reset,
 				Config:    env.ProviderConfig() + locationHCL("main", "Main"),
 				Check: resource.ComposeTestCheckFunc(
-					func(*terraform.State) error { return checkCancelled(t, env, number) },
+					checkCancelled(t, env, number),
 					func(*terraform.State) error {
 						if w := rec.find("plan", billed); len(w) != 0 {
 							return fmt.Errorf("the destroy plan warned: %+v", w)
 						}
 						return nil
 					},
-					checkNoForcedCancels(t, env),
 					checkBillingStopped(t, env, number),
 				),
 			},
@@ -367,9 +357,7 @@ func TestAccDID_createSettingsFail(t *testing.T) {
 	config := env.ProviderConfig() + locationHCL("main", "Main")
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
-		CheckDestroy: func(*terraform.State) error {
-			return checkCancelled(t, env, number)
-		},
+		CheckDestroy:             checkCancelled(t, env, number),
 		Steps: []resource.TestStep{
 			{
 				Config: config + didHCL("main", `  number = "+14155550100"`+badE911),
@@ -404,9 +392,7 @@ func TestAccDID_createSettingsFailByAreaCode(t *testing.T) {
 	config := env.ProviderConfig() + locationHCL("main", "Main")
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
-		CheckDestroy: func(*terraform.State) error {
-			return checkCancelled(t, env, number)
-		},
+		CheckDestroy:             checkCancelled(t, env, number),
 		Steps: []resource.TestStep{
 			{
 				Config:      config + didHCL("main", `  area_code = "212"`+badE911),
@@ -490,12 +476,7 @@ func TestAccDID_portOutPendingWithoutRefresh(t *testing.T) {
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		AdditionalCLIOptions:     &resource.AdditionalCLIOptions{Plan: resource.PlanOptions{NoRefresh: true}},
-		CheckDestroy: func(*terraform.State) error {
-			if err := checkCancelled(t, env, number); err != nil {
-				return err
-			}
-			return checkNoForcedCancels(t, env)(nil)
-		},
+		CheckDestroy:             checkCancelled(t, env, number),
 		Steps: []resource.TestStep{
 			{Config: locationOnly + didHCL("main", `  number = "+14155550100"`)},
 			{
@@ -511,7 +492,7 @@ func TestAccDID_portOutPendingWithoutRefresh(t *testing.T) {
 					env.CompletePortOut(t, portOut.ID)
 				},
 				Config: locationOnly,
-				Check:  func(*terraform.State) error { return checkCancelled(t, env, number) },
+				Check:  checkCancelled(t, env, number),
 			},
 		},
 	})

@@ -47,12 +47,7 @@ func TestAccTollFree_lifecycle(t *testing.T) {
 `
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
-		CheckDestroy: func(*terraform.State) error {
-			if err := checkCancelled(t, env, number); err != nil {
-				return err
-			}
-			return checkNoForcedCancels(t, env)(nil)
-		},
+		CheckDestroy:             checkCancelled(t, env, number),
 		Steps: []resource.TestStep{
 			{
 				Config: locations + tollFreeHCL("main", `  number = "800-555-0100"`),
@@ -153,9 +148,7 @@ func TestAccTollFree_portOut(t *testing.T) {
 	var portOut sipstation.PortOut
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: rec.factories(),
-		CheckDestroy: func(*terraform.State) error {
-			return checkNoForcedCancels(t, env)(nil)
-		},
+		CheckDestroy:             checkNoForcedCancels(t, env),
 		Steps: []resource.TestStep{
 			{Config: withNumber},
 			{
@@ -183,8 +176,7 @@ func TestAccTollFree_portOut(t *testing.T) {
 			{
 				Config: locationOnly,
 				Check: resource.ComposeTestCheckFunc(
-					func(*terraform.State) error { return checkCancelled(t, env, number) },
-					checkNoForcedCancels(t, env),
+					checkCancelled(t, env, number),
 				),
 			},
 		},
