@@ -322,3 +322,80 @@ func TestAccDID_cancelledOutside(t *testing.T) {
 		},
 	})
 }
+
+// TestAccDID_numberKnownOnlyAtApply: a number computed during apply plans no
+// replace. The same number then changes nothing; a different one fails the
+// apply without cancelling or ordering anything, and the next plan, with
+// the number known, shows the replace.
+func TestAccDID_numberKnownOnlyAtApply(t *testing.T) {
+	t.Parallel()
+	env := acctest.New(t)
+	const number, other = "+14155550100", "+14155550101"
+	config := func(input string) string {
+		return env.ProviderConfig() + locationHCL("main", "Main") + fmt.Sprintf(`
+resource "terraform_data" "number" {
+  input = %q
+}
+`, input) + didHCL("main", `  number = terraform_data.number.output`)
+	}
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		CheckDestroy:             checkCancelled(t, env, other),
+		Steps: []resource.TestStep{
+			{
+				Config:            config(number),
+				ConfigStateChecks: []statecheck.StateCheck{expectDID("id", knownvalue.StringExact(number))},
+			},
+			{
+				// The input changes, so the number is unknown until apply;
+				// it is the same number in another form.
+				Config: config("415-555-0100"),
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply: []plancheck.PlanCheck{
+						plancheck.ExpectUnknownValue(didAddr, tfjsonpath.New("number")),
+						plancheck.ExpectResourceAction(didAddr, plancheck.ResourceActionUpdate),
+					},
+				},
+				ConfigStateChecks: []statecheck.StateCheck{expectDID("id", knownvalue.StringExact(number))},
+				Check:             checkBilledAt(t, env, number, sipstation.StatusActive),
+			},
+			{
+				// Another number, unknown until apply: planned as an update,
+				// refused when it becomes known.
+				Config: config(other),
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(didAddr, plancheck.ResourceActionUpdate)},
+				},
+				ExpectError: regexp.MustCompile(`inconsistent final plan[\s\S]*from Update to DeleteThenCreate`),
+			},
+			{
+				// Nothing was cancelled or ordered; now that the number is
+				// known, the plan shows the replace.
+				PreConfig: func() {
+					if err := checkBilledAt(t, env, number, sipstation.StatusActive)(nil); err != nil {
+						t.Fatal(err)
+					}
+					if _, code := apiNumber(t, env, other); code != 404 {
+						t.Fatalf("GET %s: status %d, want 404: it was ordered", other, code)
+					}
+				},
+				Config:             config(other),
+				PlanOnly:           true,
+				ExpectNonEmptyPlan: true,
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PostApplyPostRefresh: []plancheck.PlanCheck{
+						plancheck.ExpectResourceAction(didAddr, plancheck.ResourceActionDestroyBeforeCreate),
+					},
+				},
+			},
+			{
+				Config:            config(other),
+				ConfigStateChecks: []statecheck.StateCheck{expectDID("id", knownvalue.StringExact(other))},
+				Check: resource.ComposeTestCheckFunc(
+					checkCancelled(t, env, number),
+					checkBilledAt(t, env, other, sipstation.StatusActive),
+				),
+			},
+		},
+	})
+}

@@ -431,7 +431,9 @@ func (r *numberResource) numberAttribute(example string) schema.StringAttribute 
 			"Numbers are compared by value, so writing the same number in another form changes nothing; " +
 			"`id` always holds the E.164 form, and so does `number` once refreshed. Changing `number` to a " +
 			"**different** number replaces the resource: the old number is cancelled (subject to the " +
-			"port-out guard) and the new one ordered.",
+			"port-out guard) and the new one ordered. A number known only during apply (computed from " +
+			"another resource) plans no replace; should it turn out to be a different number, the apply " +
+			"fails without cancelling anything, and the next plan shows the replace.",
 		Required:      r.kind.numberRequired,
 		Optional:      !r.kind.numberRequired,
 		Computed:      !r.kind.numberRequired,
@@ -498,14 +500,15 @@ func (r *numberResource) ModifyPlan(ctx context.Context, req resource.ModifyPlan
 	}
 	resp.Diagnostics.Append(resp.Private.SetKey(ctx, privatePlannedFromPrior, []byte("true"))...)
 	// numberPlanModifier plans the stored number unless the number changes,
-	// which replaces the resource. (resp.RequiresReplace holds only what this
-	// method adds, so it cannot tell.)
+	// which replaces the resource, or is known only at apply, which does not.
+	// (resp.RequiresReplace holds only what this method adds, so it cannot
+	// tell.)
 	var planned types.String
 	resp.Diagnostics.Append(req.Plan.GetAttribute(ctx, path.Root("number"), &planned)...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	if !planned.Equal(state.base().Number) {
+	if !planned.IsUnknown() && !planned.Equal(state.base().Number) {
 		// A replace cancels the old number: guard it like a destroy.
 		guardPlan(r.liveState(ctx, state.base()), r.typeName(), true, &resp.Diagnostics)
 		return

@@ -11,6 +11,13 @@ import (
 //     "415-555-0123" against "+14155550123" is no change;
 //   - no number in the configuration (ordered by area code, or the attribute
 //     removed) keeps the number: nothing but a different number replaces;
+//   - a number known only at apply (computed from a resource that changes,
+//     or from a data source read during apply) plans no replace: it is
+//     almost always the same number, and a replace would cancel a number
+//     that cannot be ordered again. Should it turn out to be another number,
+//     the re-plan during apply asks for a replace, which Terraform refuses
+//     as an inconsistent final plan: the apply fails, nothing is cancelled,
+//     and the next plan shows the replace;
 //   - a different number replaces the resource.
 type numberPlanModifier struct{}
 
@@ -32,9 +39,7 @@ func (numberPlanModifier) PlanModifyString(_ context.Context, req planmodifier.S
 	case req.ConfigValue.IsNull():
 		resp.PlanValue = req.StateValue
 	case req.ConfigValue.IsUnknown():
-		// Known only at apply: it may be another number, and Update cannot
-		// change a number, so plan the replace (the guard still applies).
-		resp.RequiresReplace = true
+		return // planned unknown, as an update; see above
 	case sameNumber(req.ConfigValue.ValueString(), req.StateValue.ValueString()):
 		resp.PlanValue = req.StateValue
 	default:

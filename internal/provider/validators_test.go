@@ -125,7 +125,9 @@ func TestNumberPlanModifier(t *testing.T) {
 		{"same number, same form", stored, stored, stored, false},
 		{"removed from config keeps the number", stored, types.StringNull(), stored, false},
 		{"different number replaces", stored, types.StringValue("+14155550124"), types.StringValue("+14155550124"), true},
-		{"unknown replaces", stored, types.StringUnknown(), types.StringUnknown(), true},
+		// Known only at apply: most likely the same number, so no replace.
+		{"unknown does not replace", stored, types.StringUnknown(), types.StringUnknown(), false},
+		{"unknown at create", types.StringNull(), types.StringUnknown(), types.StringUnknown(), false},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
