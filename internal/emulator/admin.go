@@ -74,6 +74,10 @@ func adminGetFaults(c *call) (*result, error) {
 	return jsonResult(http.StatusOK, c.s.faults.get())
 }
 
+// maxLatencyMS bounds the injected latency: longer than any client waits,
+// short enough not to overflow a time.Duration.
+const maxLatencyMS = 10 * 60 * 1000
+
 // adminSetFaults replaces the fault settings.
 func adminSetFaults(c *call) (*result, error) {
 	var f Faults
@@ -90,8 +94,8 @@ func adminSetFaults(c *call) (*result, error) {
 		}
 	}
 	switch {
-	case f.LatencyMS < 0:
-		return nil, invalid("/latency_ms", "latency_ms cannot be negative")
+	case f.LatencyMS < 0 || f.LatencyMS > maxLatencyMS:
+		return nil, invalid("/latency_ms", "latency_ms is from 0 to %d (ten minutes), not %d", maxLatencyMS, f.LatencyMS)
 	case f.RateLimitPerS < 0 || f.RateLimitPerS > UnlimitedRate:
 		return nil, invalid("/rate_limit_per_s", "rate_limit_per_s is from 0 (keep the server's limit) to %d, not %v", UnlimitedRate, f.RateLimitPerS)
 	case f.MaxFaults < 0:

@@ -3,10 +3,12 @@ package emulator_test
 import (
 	"encoding/json"
 	"fmt"
+	"math"
 	"net/http"
 	"net/http/httptest"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/google/go-cmp/cmp"
 
@@ -161,6 +163,7 @@ func TestValidation(t *testing.T) {
 		{"port-out bad number", "POST", "/_emulator/port-outs", `{"numbers":["+1415"],"carrier_name":"X"}`, "invalid_number", "/numbers/0", "digits"},
 		{"port-out bad date", "POST", "/_emulator/port-outs", `{"numbers":["+14155550100"],"carrier_name":"X","foc_date":"April 1"}`, "validation_failed", "/foc_date", "YYYY-MM-DD"},
 		{"faults bad rate", "POST", "/_emulator/faults", `{"rate_429":2}`, "validation_failed", "/rate_429", "probability"},
+		{"faults latency too long", "POST", "/_emulator/faults", `{"latency_ms":9223372036854775807}`, "validation_failed", "/latency_ms", "ten minutes"},
 		{"faults rate limit too high", "POST", "/_emulator/faults", `{"rate_limit_per_s":1000001}`, "validation_failed", "/rate_limit_per_s", "1000000"},
 		{"clock backwards", "POST", "/_emulator/clock", `{"advance":"-1h"}`, "validation_failed", "/advance", "non-negative"},
 	}
@@ -286,6 +289,7 @@ func TestPagination(t *testing.T) {
 		{"?page[size]=2", names[:2], sipstation.ListMeta{PageNumber: 1, PageSize: 2, TotalPages: 3, TotalResults: 5}},
 		{"?page[size]=2&page[number]=3", names[4:], sipstation.ListMeta{PageNumber: 3, PageSize: 2, TotalPages: 3, TotalResults: 5}},
 		{"?page[size]=2&page[number]=4", nil, sipstation.ListMeta{PageNumber: 4, PageSize: 2, TotalPages: 3, TotalResults: 5}},
+		{"?page[size]=1000&page[number]=9223372036854775807", nil, sipstation.ListMeta{PageNumber: math.MaxInt64, PageSize: 1000, TotalPages: 1, TotalResults: 5}},
 		{"?page%5Bsize%5D=1000", names, sipstation.ListMeta{PageNumber: 1, PageSize: 1000, TotalPages: 1, TotalResults: 5}},
 	}
 	for _, tc := range tests {
@@ -437,5 +441,25 @@ func TestPatchNumber(t *testing.T) {
 	h.call(http.MethodPatch, path, map[string]string{"description": "still editable"}, http.StatusOK, &got)
 	if got.Description != "still editable" {
 		t.Errorf("description during a pending port: %q", got.Description)
+	}
+}
+
+// The clock moves forward by what it is told, and refuses to overflow.
+func TestClockAdvance(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t, emulator.Options{})
+	var c emulator.ClockState
+	h.call(http.MethodPost, "/_emulator/clock", map[string]string{"advance": "36h30m"}, http.StatusOK, &c)
+	if diff := cmp.Diff(emulator.ClockState{Now: start.Add(36*time.Hour + 30*time.Minute), Offset: "36h30m0s"}, c); diff != "" {
+		t.Errorf("after an advance (-want +got):\n%s", diff)
+	}
+	h.call(http.MethodPost, "/_emulator/clock", map[string]string{"advance": "2562000h"}, http.StatusOK, &c)
+	if s, e := h.apiError("", http.MethodPost, "/_emulator/clock", map[string]string{"advance": "48h"}); s != http.StatusUnprocessableEntity || e.Source == nil || e.Source.Pointer != "/advance" {
+		t.Errorf("an advance past what the clock can show: %d %+v", s, e)
+	}
+	var now emulator.ClockState
+	h.call(http.MethodGet, "/_emulator/clock", nil, http.StatusOK, &now)
+	if diff := cmp.Diff(c, now); diff != "" {
+		t.Errorf("clock after the refused advance (-before +after):\n%s", diff)
 	}
 }

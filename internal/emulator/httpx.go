@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"math"
 	"net/http"
 	"strconv"
 	"strings"
@@ -196,7 +195,12 @@ type listBody[T any] struct {
 // paged answers one page of items with the meta block.
 func paged[T any](p page, items []T) (*result, error) {
 	total := len(items)
-	start := min((p.number-1)*p.size, total)
+	start := total // a page past the end is empty
+	// Compared before multiplying: page[number] can be as large as an int,
+	// and the product would overflow.
+	if p.number-1 <= total/p.size {
+		start = min((p.number-1)*p.size, total)
+	}
 	end := min(start+p.size, total)
 	data := items[start:end]
 	if data == nil {
@@ -205,7 +209,7 @@ func paged[T any](p page, items []T) (*result, error) {
 	return jsonResult(http.StatusOK, listBody[T]{Data: data, Meta: sipstation.ListMeta{
 		PageNumber:   p.number,
 		PageSize:     p.size,
-		TotalPages:   int(math.Ceil(float64(total) / float64(p.size))),
+		TotalPages:   (total + p.size - 1) / p.size,
 		TotalResults: total,
 	}})
 }
