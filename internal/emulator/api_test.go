@@ -191,25 +191,27 @@ func TestQueryValidation(t *testing.T) {
 	t.Parallel()
 	h := newHarness(t, emulator.Options{})
 	loc := h.newLocation(h.key, "HQ")
-	for _, path := range []string{
-		"/v1/locations?page[size]=0",
-		"/v1/locations?page[size]=1001",
-		"/v1/locations?page[number]=0",
-		"/v1/numbers?page[size]=x",
-		"/v1/numbers?type=mobile",
-		"/v1/numbers?status=cancelled",
-		"/v1/port-outs?status=done",
-		"/v1/available-numbers?type=mobile",
-		"/v1/available-numbers?limit=0",
-		"/v1/available-numbers?area_code=4",
-		"/v1/locations/" + loc.ID + "/statements?from=2025-13-01",
-		"/v1/numbers/4155550100",
-		"/v1/numbers/%2B1415555",
-	} {
-		t.Run(path, func(t *testing.T) {
-			status, e := h.apiError(h.key, http.MethodGet, path, nil)
-			if status != http.StatusUnprocessableEntity || (e.Code != sipstation.CodeValidationFailed && e.Code != sipstation.CodeInvalidNumber) {
-				t.Errorf("got %d %+v, want 422", status, e)
+	tests := []struct{ path, wantCode, wantDetail string }{
+		{"/v1/locations?page[size]=0", "validation_failed", "page[size]"},
+		{"/v1/locations?page[size]=1001", "validation_failed", "page[size]"},
+		{"/v1/locations?page[number]=0", "validation_failed", "page[number]"},
+		{"/v1/numbers?page[size]=x", "validation_failed", "page[size]"},
+		{"/v1/numbers?type=mobile", "validation_failed", "type"},
+		{"/v1/numbers?status=cancelled", "validation_failed", "cancelled numbers leave the listings"},
+		{"/v1/port-outs?status=done", "validation_failed", "status"},
+		{"/v1/available-numbers?type=mobile", "validation_failed", "type"},
+		{"/v1/available-numbers?limit=0", "validation_failed", "limit"},
+		{"/v1/available-numbers?area_code=4", "validation_failed", "area_code"},
+		{"/v1/locations/" + loc.ID + "/statements?from=2025-13-01", "validation_failed", "from"},
+		{"/v1/locations/" + loc.ID + "/statements?to=yesterday", "validation_failed", "to"},
+		{"/v1/numbers/4155550100", "invalid_number", "+14155550100"},
+		{"/v1/numbers/%2B1415555", "invalid_number", "digits"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.path, func(t *testing.T) {
+			status, e := h.apiError(h.key, http.MethodGet, tc.path, nil)
+			if status != http.StatusUnprocessableEntity || e.Code != tc.wantCode || !strings.Contains(e.Detail, tc.wantDetail) {
+				t.Errorf("got %d %+v, want 422 %s mentioning %q", status, e, tc.wantCode, tc.wantDetail)
 			}
 		})
 	}
@@ -461,5 +463,85 @@ func TestClockAdvance(t *testing.T) {
 	h.call(http.MethodGet, "/_emulator/clock", nil, http.StatusOK, &now)
 	if diff := cmp.Diff(c, now); diff != "" {
 		t.Errorf("clock after the refused advance (-before +after):\n%s", diff)
+	}
+}
+
+// POST /_emulator/accounts answers {account_id, api_key} (and the name), and
+// the key works at once.
+func TestAdminCreateAccount(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t, emulator.Options{})
+	a := h.do(http.MethodPost, "/_emulator/accounts", "", map[string]string{"name": "Acme"})
+	var got map[string]string
+	if err := json.Unmarshal(a.body, &got); err != nil || a.status != http.StatusCreated {
+		t.Fatalf("create account: %d %s", a.status, a.body)
+	}
+	if !strings.HasPrefix(got["account_id"], "acct_") || !strings.HasPrefix(got["api_key"], "sk_emu_") || got["name"] != "Acme" || len(got) != 3 {
+		t.Errorf("account: %v", got)
+	}
+	h.callAs(got["api_key"], http.MethodGet, "/v1/locations", nil, http.StatusOK, nil)
+	if s, e := h.apiError("", http.MethodPost, "/_emulator/accounts", map[string]string{"name": " "}); s != http.StatusUnprocessableEntity || e.Source == nil || e.Source.Pointer != "/name" {
+		t.Errorf("account without a name: %d %+v", s, e)
+	}
+}
+
+// A failure of the emulator itself (here: its database is gone) is a 500
+// internal_error in the contract's error body, never a dropped connection.
+func TestInternalError(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t, emulator.Options{})
+	if err := h.srv.Close(); err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		method, path string
+		body         any
+	}{
+		{http.MethodGet, "/v1/locations", nil},
+		{http.MethodPost, "/v1/locations", locationBody("HQ")},
+		{http.MethodPost, "/_emulator/accounts", map[string]string{"name": "x"}},
+	} {
+		s, e := h.apiError(h.key, tc.method, tc.path, tc.body)
+		if s != http.StatusInternalServerError || e.Code != sipstation.CodeInternalError || !strings.Contains(e.Detail, "closed") {
+			t.Errorf("%s %s on a closed database: %d %+v", tc.method, tc.path, s, e)
+		}
+	}
+}
+
+// zonedClock is a base clock that answers in another time zone.
+type zonedClock struct{ loc *time.Location }
+
+func (c zonedClock) Now() time.Time { return start.In(c.loc) }
+
+// The wire format of the contract: JSON with its content type, times in RFC
+// 3339 UTC whatever the zone of the base clock, dates YYYY-MM-DD, money as
+// decimal strings.
+func TestWireFormat(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t, emulator.Options{Clock: zonedClock{time.FixedZone("EST", -5*3600)}})
+	a := h.do(http.MethodPost, "/v1/locations", h.key, locationBody("HQ"))
+	if ct := a.header.Get("Content-Type"); ct != "application/json; charset=utf-8" || a.status != http.StatusCreated {
+		t.Fatalf("create location: %d, Content-Type %q", a.status, ct)
+	}
+	var loc sipstation.Location
+	if err := json.Unmarshal(a.body, &loc); err != nil {
+		t.Fatal(err)
+	}
+	n := h.do(http.MethodPost, "/v1/locations/"+loc.ID+"/numbers", h.key, sipstation.NumberOrder{Type: "toll_free", Number: "+18005550100"})
+	po := h.do(http.MethodPost, "/_emulator/port-outs", "", map[string]any{"numbers": []string{"+18005550100"}, "carrier_name": "X"})
+	for _, tc := range []struct {
+		name string
+		body []byte
+		want []string
+	}{
+		{"location", a.body, []string{`"created_at":"2025-03-10T15:00:00Z"`, `"billing_day":10`}},
+		{"number", n.body, []string{`"activated_at":"2025-03-10T15:00:00Z"`, `"monthly_rate":"2.00"`, `"cancelled_at":null`, `"port_out":null`, `"early_port_out_fee":null`}},
+		{"port-out", po.body, []string{`"created_at":"2025-03-10T15:00:00Z"`, `"foc_date":"2025-03-17"`, `"completed_at":null`}},
+	} {
+		for _, w := range tc.want {
+			if !strings.Contains(string(tc.body), w) {
+				t.Errorf("%s %s lacks %s", tc.name, tc.body, w)
+			}
+		}
 	}
 }

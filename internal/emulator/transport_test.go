@@ -258,6 +258,14 @@ func TestIdempotency(t *testing.T) {
 	if list.Meta.TotalResults != 1 {
 		t.Errorf("numbers after a replayed order: %d", list.Meta.TotalResults)
 	}
+	// A key longer than 255 characters is refused before anything runs.
+	long := post(h.key, "/v1/locations", strings.Repeat("k", 256), locationBody("Long"))
+	if long.status != http.StatusUnprocessableEntity || !strings.Contains(string(long.body), sipstation.CodeValidationFailed) || !strings.Contains(string(long.body), "255") {
+		t.Errorf("a 256-character key: %d %s", long.status, long.body)
+	}
+	if n := h.countLocations(h.key); n != 1 {
+		t.Errorf("locations after a refused key: %d", n)
+	}
 	// After 24 hours the key is fresh again.
 	h.advance(24 * time.Hour)
 	if a := post(h.key, "/v1/locations", "k1", locationBody("Other")); a.status != http.StatusCreated {
