@@ -85,8 +85,11 @@
 //   - Line items, per number in number order: the full monthly rate of every
 //     number billed at any time in the period (no proration; kind did or
 //     toll_free), a usage item when its synthetic calls cost anything, and any
-//     early port-out fee charged in the period (kind port_out_fee). A number
-//     counts for the location it is on when the statement is issued.
+//     early port-out fee charged in the period (kind port_out_fee). The
+//     emulator keeps each number's moves: a number counts on every location
+//     it was on while billed in the period (moved mid-period, it is on both
+//     locations' statements at the full rate), and its calls and fees on the
+//     location it was on at the time, however late the statement is issued.
 //   - Usage is derived from deterministic synthetic CDRs (0 to 5 calls per
 //     number and period; local 0.01/min either way, toll-free 0.03/min
 //     inbound; minutes rounded up). SMS of SMS-enabled local numbers are

@@ -232,6 +232,7 @@ func orderNumber(c *call) (*result, error) {
 			Failover:    in.Failover,
 		},
 		AccountID: c.acct.ID,
+		Stints:    []stint{{LocationID: loc.ID, From: now}},
 	}
 	if in.Type == sipstation.TypeLocal {
 		n.E911Address = in.E911Address
@@ -483,7 +484,7 @@ func moveNumber(c *call, n *numberRec, raw json.RawMessage) error {
 	if n.Status == sipstation.StatusPortOutPending {
 		return portOutPendingError(n, "moving it")
 	}
-	n.LocationID = id
+	n.moveTo(id, c.now)
 	return nil
 }
 

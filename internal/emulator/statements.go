@@ -68,8 +68,9 @@ func issueDueStatements(c *call) error {
 }
 
 // issueStatement bills the period from l.PeriodStart to the day before
-// l.NextDue: the monthly rate of every number billed at any time in it (no
-// proration), the usage of its synthetic calls, and the fees charged in it.
+// l.NextDue: the monthly rate of every number billed on l at any time in it
+// (no proration), the usage of its synthetic calls while on l, and the fees
+// charged while it was on l.
 func issueStatement(c *call, l *locationRec) error {
 	start, err := time.Parse(dateLayout, l.PeriodStart)
 	if err != nil {
@@ -79,7 +80,9 @@ func issueStatement(c *call, l *locationRec) error {
 	if err != nil {
 		return fmt.Errorf("statement date %q: %w", l.NextDue, err)
 	}
-	nums, err := numberRows(c.tx, `WHERE location_id = ? ORDER BY number, seq`, l.ID)
+	// Every number of the account, not only those on l now: a number moved
+	// away since still counts for the time it was here.
+	nums, err := numberRows(c.tx, `WHERE account_id = ? ORDER BY number, seq`, l.AccountID)
 	if err != nil {
 		return err
 	}
@@ -118,18 +121,22 @@ func issueStatement(c *call, l *locationRec) error {
 		total += cents
 	}
 	for _, n := range nums {
-		from, to, billed := billedWithin(n, start, end)
-		if billed {
+		if spans := billedOn(n, l.ID, start, end); len(spans) > 0 {
 			kind, label := sipstation.LineItemDID, "Local DID"
 			if n.Type == sipstation.TypeTollFree {
 				kind, label = sipstation.LineItemTollFree, "Toll-free number"
 			}
 			add(kind, n.Number.Number, fmt.Sprintf("%s %s, monthly service", label, n.Number.Number), monthlyRateCents(n.Type))
-			// A ported number carries no more traffic here, billed or not.
-			if n.PortedAway && n.PortOut != nil && n.PortOut.CompletedAt != nil && n.PortOut.CompletedAt.Before(to) {
-				to = *n.PortOut.CompletedAt
+			var calls []cdrRec
+			for _, sp := range spans {
+				from, to := sp[0], sp[1]
+				// A ported number carries no more traffic here, billed or not.
+				if n.PortedAway && n.PortOut != nil && n.PortOut.CompletedAt != nil && n.PortOut.CompletedAt.Before(to) {
+					to = *n.PortOut.CompletedAt
+				}
+				calls = append(calls, synthCalls(n, from, to)...)
+				st.SMS = append(st.SMS, synthSMS(n, from, to)...)
 			}
-			calls := synthCalls(n, from, to)
 			if len(calls) > 0 {
 				var cents int64
 				minutes := 0
@@ -141,10 +148,9 @@ func issueStatement(c *call, l *locationRec) error {
 					fmt.Sprintf("Usage of %s: %d call(s), %d billed minute(s) at $%s/min", n.Number.Number, len(calls), minutes, money(calls[0].RateCents)), cents)
 				st.CDRs = append(st.CDRs, calls...)
 			}
-			st.SMS = append(st.SMS, synthSMS(n, from, to)...)
 		}
 		for _, fee := range n.Fees {
-			if !fee.ChargedAt.Before(start) && fee.ChargedAt.Before(end) {
+			if !fee.ChargedAt.Before(start) && fee.ChargedAt.Before(end) && n.onLocation(l.ID, fee.ChargedAt) {
 				add(sipstation.LineItemPortOutFee, n.Number.Number,
 					fmt.Sprintf("Early port-out fee, held under 90 days (port-out %s)", fee.PortOutID), fee.Cents)
 			}
@@ -163,20 +169,45 @@ func issueStatement(c *call, l *locationRec) error {
 	return nil
 }
 
-// billedWithin is the part of [start, end) in which n was billed.
-func billedWithin(n *numberRec, start, end time.Time) (from, to time.Time, ok bool) {
+// billedOn are the stretches [from, to) of the period [start, end) in which
+// n was billed while on location locationID; none when it was not. A
+// billing that ended exactly at a stretch's start still counts, as a
+// number ordered and cancelled in the same second is billed once.
+func billedOn(n *numberRec, locationID string, start, end time.Time) [][2]time.Time {
 	b := n.Billing
-	if b.StartedAt == nil || !b.StartedAt.Before(end) || (b.EndedAt != nil && b.EndedAt.Before(start)) {
-		return time.Time{}, time.Time{}, false
+	if b.StartedAt == nil {
+		return nil
 	}
-	from, to = start, end
-	if b.StartedAt.After(from) {
-		from = *b.StartedAt
+	st := n.stints()
+	var out [][2]time.Time
+	for i, s := range st {
+		if s.LocationID != locationID {
+			continue
+		}
+		from, to := latest(start, *b.StartedAt, s.From), end
+		if i+1 < len(st) && !st[i+1].From.After(to) {
+			// It left for another location: that moment is no longer here.
+			if to = st[i+1].From; !from.Before(to) {
+				continue
+			}
+		}
+		if b.EndedAt != nil && b.EndedAt.Before(to) {
+			to = *b.EndedAt
+		}
+		if from.Before(end) && !to.Before(from) {
+			out = append(out, [2]time.Time{from, to})
+		}
 	}
-	if b.EndedAt != nil && b.EndedAt.Before(to) {
-		to = *b.EndedAt
+	return out
+}
+
+func latest(t time.Time, more ...time.Time) time.Time {
+	for _, m := range more {
+		if m.After(t) {
+			t = m
+		}
 	}
-	return from, to, true
+	return t
 }
 
 // rng is a generator seeded by what it describes, so that the same number and
@@ -227,7 +258,7 @@ func synthCalls(n *numberRec, from, to time.Time) []cdrRec {
 	}
 	slices.SortFunc(out, func(a, b cdrRec) int { return a.StartedAt.Compare(b.StartedAt) })
 	for i := range out {
-		out[i].CallID = fmt.Sprintf("call-%s-%s-%d", number[1:], from.Format("20060102"), i+1)
+		out[i].CallID = fmt.Sprintf("call-%s-%s-%d", number[1:], from.Format("20060102T150405"), i+1)
 	}
 	return out
 }
@@ -250,7 +281,7 @@ func synthSMS(n *numberRec, from, to time.Time) []smsRec {
 	}
 	slices.SortFunc(out, func(a, b smsRec) int { return a.SentAt.Compare(b.SentAt) })
 	for i := range out {
-		out[i].MessageID = fmt.Sprintf("sms-%s-%s-%d", number[1:], from.Format("20060102"), i+1)
+		out[i].MessageID = fmt.Sprintf("sms-%s-%s-%d", number[1:], from.Format("20060102T150405"), i+1)
 	}
 	return out
 }

@@ -294,3 +294,54 @@ func TestStatementDownloads(t *testing.T) {
 		}
 	})
 }
+
+// A number moved between locations is billed on each location it was on in
+// a period, its calls and fees on the one it was on at the time, also when
+// the statements are issued long after the move.
+func TestStatementsFollowMoves(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t, emulator.Options{})
+	const (
+		x = "+14155550100" // on A, moved to B on 2025-03-20, ported out there
+		y = "+14155550101" // on A throughout
+	)
+	a := h.newLocation(h.key, "A") // billing day 10
+	h.orderLocal(h.key, a.ID, x)
+	h.orderLocal(h.key, a.ID, y)
+	h.advance(5 * day)
+	b := h.newLocation(h.key, "B") // billing day 15
+	h.advance(5 * day)
+	movedAt := start.Add(10 * day)
+	h.call(http.MethodPatch, numberPath(x), map[string]string{"location_id": b.ID}, http.StatusOK, nil)
+	h.advance(day)
+	po := h.portOut("Gaining Telecom", "", x)
+	h.call(http.MethodPost, "/_emulator/port-outs/"+po.ID+"/complete", nil, http.StatusOK, nil)
+	h.advance(70 * day) // 2025-05-30: two statements of each location at once
+
+	want := map[string]map[string][]sipstation.LineItem{
+		a.ID: {
+			"2025-04-10": {{Kind: "did", Number: x, Amount: "1.50"}, {Kind: "did", Number: y, Amount: "1.50"}},
+			"2025-05-10": {{Kind: "did", Number: y, Amount: "1.50"}},
+		},
+		b.ID: {
+			"2025-04-15": {{Kind: "did", Number: x, Amount: "1.50"}, {Kind: "port_out_fee", Number: x, Amount: "25.00"}},
+			"2025-05-15": {{Kind: "did", Number: x, Amount: "1.50"}},
+		},
+	}
+	for _, loc := range []sipstation.Location{a, b} {
+		got := map[string][]sipstation.LineItem{}
+		for _, st := range statements(h, loc.ID, "") {
+			got[st.Date] = charges(st)
+			checkTotals(t, h, st)
+			for _, r := range csvRows(t, h, st.Links.CDRs)[1:] {
+				at, err := time.Parse(time.RFC3339, r[5])
+				if err != nil || (r[1] == x && (loc.ID == a.ID) != at.Before(movedAt)) {
+					t.Errorf("location %s, statement %s: call of %s at %s, moved to B at %s", loc.Name, st.Date, r[1], r[5], movedAt)
+				}
+			}
+		}
+		if diff := cmp.Diff(want[loc.ID], got); diff != "" {
+			t.Errorf("charges of location %s by statement date (-want +got):\n%s", loc.Name, diff)
+		}
+	}
+}

@@ -189,6 +189,42 @@ type numberRec struct {
 	// to the pool.
 	PortedAway bool     `json:"x_ported_away"`
 	Fees       []feeRec `json:"x_fees"`
+	// Stints are the locations the number was on, oldest first: statements
+	// bill it to where it was in their period, not to where it is now.
+	Stints []stint `json:"x_stints,omitempty"`
+}
+
+// stint is a stretch of time a number spent on one location: from From
+// until the From of the next stint.
+type stint struct {
+	LocationID string    `json:"location_id"`
+	From       time.Time `json:"from"`
+}
+
+// stints are n's locations over time. A number stored before stints were
+// kept has been on its location since its activation.
+func (n *numberRec) stints() []stint {
+	if len(n.Stints) > 0 {
+		return n.Stints
+	}
+	return []stint{{LocationID: n.LocationID, From: n.ActivatedAt}}
+}
+
+// moveTo puts n on another location from now on.
+func (n *numberRec) moveTo(locationID string, now time.Time) {
+	n.Stints = append(n.stints(), stint{LocationID: locationID, From: now})
+	n.LocationID = locationID
+}
+
+// onLocation reports whether n was on location locationID at t.
+func (n *numberRec) onLocation(locationID string, t time.Time) bool {
+	st := n.stints()
+	for i := len(st) - 1; i >= 0; i-- {
+		if !t.Before(st[i].From) {
+			return st[i].LocationID == locationID
+		}
+	}
+	return false // before it was ordered
 }
 
 type portOutRec struct {
