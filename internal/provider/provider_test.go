@@ -13,6 +13,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/providerserver"
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/plancheck"
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
 
 	"github.com/sipstation-community/terraform-provider-sipstation/internal/acctest"
@@ -34,7 +35,8 @@ var testAccProtoV6ProviderFactories = map[string]func() (tfprotov6.ProviderServe
 type diagRecorder struct {
 	mu    sync.Mutex
 	diags []recordedDiag
-	calls map[string]int // calls per kind: "plan", "read", "apply"
+	calls map[string]int // calls per kind: "plan", "read", "apply", "configure", "validate"
+	seq   int            // calls of any kind so far
 	// beforeApply, when set, runs before each ApplyResourceChange: the gap
 	// between a plan and its apply, where the outside world can change.
 	beforeApply func(req *tfprotov6.ApplyResourceChangeRequest)
@@ -43,6 +45,8 @@ type diagRecorder struct {
 // recordedDiag is one diagnostic and the call that returned it.
 type recordedDiag struct {
 	Call, TypeName, Severity, Summary, Detail string
+	// Seq numbers the calls: diagnostics of one call share it.
+	Seq int
 }
 
 func (r *diagRecorder) factories() map[string]func() (tfprotov6.ProviderServer, error) {
@@ -64,12 +68,13 @@ func (r *diagRecorder) record(call, typeName string, diags []*tfprotov6.Diagnost
 		r.calls = map[string]int{}
 	}
 	r.calls[call]++
+	r.seq++
 	for _, d := range diags {
 		severity := "warning"
 		if d.Severity == tfprotov6.DiagnosticSeverityError {
 			severity = "error"
 		}
-		r.diags = append(r.diags, recordedDiag{Call: call, TypeName: typeName, Severity: severity, Summary: d.Summary, Detail: d.Detail})
+		r.diags = append(r.diags, recordedDiag{Call: call, TypeName: typeName, Severity: severity, Summary: d.Summary, Detail: d.Detail, Seq: r.seq})
 	}
 }
 
@@ -131,6 +136,22 @@ func (r *diagRecorder) all() []recordedDiag {
 type recordingServer struct {
 	tfprotov6.ProviderServer
 	rec *diagRecorder
+}
+
+func (s *recordingServer) ValidateProviderConfig(ctx context.Context, req *tfprotov6.ValidateProviderConfigRequest) (*tfprotov6.ValidateProviderConfigResponse, error) {
+	resp, err := s.ProviderServer.ValidateProviderConfig(ctx, req)
+	if resp != nil {
+		s.rec.record("validate", "", resp.Diagnostics)
+	}
+	return resp, err
+}
+
+func (s *recordingServer) ConfigureProvider(ctx context.Context, req *tfprotov6.ConfigureProviderRequest) (*tfprotov6.ConfigureProviderResponse, error) {
+	resp, err := s.ProviderServer.ConfigureProvider(ctx, req)
+	if resp != nil {
+		s.rec.record("configure", "", resp.Diagnostics)
+	}
+	return resp, err
 }
 
 func (s *recordingServer) PlanResourceChange(ctx context.Context, req *tfprotov6.PlanResourceChangeRequest) (*tfprotov6.PlanResourceChangeResponse, error) {
@@ -272,7 +293,12 @@ func TestAccProvider_configErrors(t *testing.T) {
 			{
 				Config:      provider(env.Endpoint, "", "") + resources,
 				PlanOnly:    true,
-				ExpectError: regexp.MustCompile(`Missing SIPStation API Key`),
+				ExpectError: regexp.MustCompile(`Missing SIPStation API Key[\s\S]*` + envAPIKey),
+			},
+			{
+				Config:      provider("", env.APIKey, "") + resources,
+				PlanOnly:    true,
+				ExpectError: regexp.MustCompile(`Missing SIPStation Endpoint[\s\S]*` + envEndpoint),
 			},
 			{
 				Config:      provider(env.Endpoint, "not-the-key", "") + resources,
@@ -296,6 +322,21 @@ func TestAccProvider_configErrors(t *testing.T) {
 	if n := rec.count("plan"); n != 0 {
 		t.Errorf("resources were planned %d times despite the provider configuration error", n)
 	}
+	// And each call that failed returned exactly one error.
+	errorsPerCall := map[int][]string{}
+	for _, d := range rec.all() {
+		if d.Severity == "error" {
+			errorsPerCall[d.Seq] = append(errorsPerCall[d.Seq], d.Call+": "+d.Summary)
+		}
+	}
+	if len(errorsPerCall) == 0 {
+		t.Error("no provider call returned an error")
+	}
+	for _, summaries := range errorsPerCall {
+		if len(summaries) != 1 {
+			t.Errorf("one provider call returned %d errors, want 1: %q", len(summaries), summaries)
+		}
+	}
 }
 
 // TestAccProvider_unknownConfig shows that the provider checks nothing while
@@ -304,6 +345,9 @@ func TestAccProvider_configErrors(t *testing.T) {
 func TestAccProvider_unknownConfig(t *testing.T) {
 	t.Parallel()
 	env := acctest.New(t)
+	createsLocation := []plancheck.PlanCheck{
+		plancheck.ExpectResourceAction("sipstation_location.main", plancheck.ResourceActionCreate),
+	}
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		Steps: []resource.TestStep{
@@ -321,12 +365,14 @@ provider "sipstation" {
 `, env.Endpoint, env.APIKey) + locationHCL("main", "Main"),
 				PlanOnly:           true,
 				ExpectNonEmptyPlan: true,
+				ConfigPlanChecks:   resource.ConfigPlanChecks{PostApplyPostRefresh: createsLocation},
 			},
 			{
 				Config: fmt.Sprintf("provider \"sipstation\" {\n  endpoint = %q\n  api_key = %q\n  max_retries = 0\n  request_timeout = \"20s\"\n}\n",
 					env.Endpoint, env.APIKey) + locationHCL("main", "Main"),
 				PlanOnly:           true,
 				ExpectNonEmptyPlan: true,
+				ConfigPlanChecks:   resource.ConfigPlanChecks{PostApplyPostRefresh: createsLocation},
 			},
 		},
 	})
