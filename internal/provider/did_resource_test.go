@@ -125,11 +125,16 @@ func TestAccDID_lifecycle(t *testing.T) {
 					return nil
 				},
 			},
-			// Import by the number in every common form.
+			// Import by the number in every common form: terraform import
+			// matches state, and an import block plans nothing else.
 			importStep(didAddr, "+14155550100"),
 			importStep(didAddr, "415-555-0100"),
 			importStep(didAddr, "(415) 555-0100"),
 			importStep(didAddr, "4155550100"),
+			importBlockStep(didAddr, "+14155550100", number),
+			importBlockStep(didAddr, "415-555-0100", number),
+			importBlockStep(didAddr, "(415) 555-0100", number),
+			importBlockStep(didAddr, "4155550100", number),
 			{
 				// A toll-free number does not import as a DID.
 				ResourceName:  didAddr,
@@ -173,6 +178,18 @@ func TestAccDID_lifecycle(t *testing.T) {
 					return nil
 				},
 			},
+			{
+				// The block removed: the number is cancelled, and the
+				// location's statements stop billing it.
+				Config: locations,
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(didAddr, plancheck.ResourceActionDestroy)},
+				},
+				Check: resource.ComposeTestCheckFunc(
+					checkCancelled(t, env, number),
+					checkBillingStopped(t, env, "sipstation_location.branch", number),
+				),
+			},
 		},
 	})
 }
@@ -185,6 +202,25 @@ func importStep(address, id string) resource.TestStep {
 		ImportStateId:           id,
 		ImportStateVerify:       true,
 		ImportStateVerifyIgnore: []string{"area_code"},
+	}
+}
+
+// importBlockStep imports address by id through an import block, into a
+// copy of the state without it, and checks that the plan imports the number
+// as e164 and changes nothing: import, then plan, is empty.
+func importBlockStep(address, id, e164 string) resource.TestStep {
+	return resource.TestStep{
+		ResourceName:    address,
+		ImportState:     true,
+		ImportStateKind: resource.ImportBlockWithID,
+		ImportStateId:   id,
+		ImportPlanChecks: resource.ImportPlanChecks{
+			PreApply: []plancheck.PlanCheck{
+				plancheck.ExpectResourceAction(address, plancheck.ResourceActionNoop),
+				plancheck.ExpectKnownValue(address, tfjsonpath.New("id"), knownvalue.StringExact(e164)),
+				plancheck.ExpectKnownValue(address, tfjsonpath.New("number"), knownvalue.StringExact(e164)),
+			},
+		},
 	}
 }
 
@@ -395,6 +431,68 @@ resource "terraform_data" "number" {
 					checkCancelled(t, env, number),
 					checkBilledAt(t, env, other, sipstation.StatusActive),
 				),
+			},
+		},
+	})
+}
+
+// TestAccDID_numberInAnotherForm: a number written as people write it
+// ("415-555-0100") plans, applies and plans again with no change and no
+// inconsistent result. State holds the form written until the first refresh
+// stores E.164 (id holds E.164 from the start); neither shows as a diff.
+func TestAccDID_numberInAnotherForm(t *testing.T) {
+	t.Parallel()
+	env := acctest.New(t)
+	const number = "+14155550100"
+	config := func(description string) string {
+		return env.ProviderConfig() + locationHCL("main", "Main") + didHCL("main", fmt.Sprintf(`
+  number      = "415-555-0100"
+  description = %q
+  failover = {
+    number = "(415) 555-0199"
+  }
+`, description))
+	}
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		CheckDestroy:             checkCancelled(t, env, number),
+		Steps: []resource.TestStep{
+			{
+				// The plans after this apply, with and without refresh, are empty.
+				Config: config("Reception"),
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(didAddr, plancheck.ResourceActionCreate)},
+				},
+				ConfigStateChecks: []statecheck.StateCheck{
+					expectDID("id", knownvalue.StringExact(number)),
+					// Terraform requires the configured value until a refresh.
+					expectDID("number", knownvalue.StringExact("415-555-0100")),
+				},
+				Check: checkBilledAt(t, env, number, sipstation.StatusActive),
+			},
+			{
+				RefreshState: true,
+				RefreshPlanChecks: resource.RefreshPlanChecks{
+					PostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+				},
+				Check: resource.ComposeTestCheckFunc(
+					resource.TestCheckResourceAttr(didAddr, "number", number),
+					resource.TestCheckResourceAttr(didAddr, "failover.number", "+14155550199"),
+				),
+			},
+			{
+				// An update after the refresh keeps the number as it is.
+				Config: config("Front desk"),
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply: []plancheck.PlanCheck{
+						plancheck.ExpectResourceAction(didAddr, plancheck.ResourceActionUpdate),
+						plancheck.ExpectKnownValue(didAddr, tfjsonpath.New("number"), knownvalue.StringExact(number)),
+					},
+				},
+				ConfigStateChecks: []statecheck.StateCheck{
+					expectDID("number", knownvalue.StringExact(number)),
+					expectDID("description", knownvalue.StringExact("Front desk")),
+				},
 			},
 		},
 	})

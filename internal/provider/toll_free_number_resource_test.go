@@ -67,6 +67,8 @@ func TestAccTollFree_lifecycle(t *testing.T) {
 					PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(tollFreeAddr, plancheck.ResourceActionUpdate)},
 				},
 				ConfigStateChecks: []statecheck.StateCheck{
+					// Written "800-555-0100"; the apply's refresh stored E.164.
+					expectTollFree("number", knownvalue.StringExact(number)),
 					expectTollFree("description", knownvalue.StringExact("Sales hotline")),
 					expectTollFree("failover", knownvalue.ObjectExact(map[string]knownvalue.Check{
 						"destination": knownvalue.StringExact("sip:sales@pbx.example.com"),
@@ -99,6 +101,10 @@ func TestAccTollFree_lifecycle(t *testing.T) {
 			importStep(tollFreeAddr, "800-555-0100"),
 			importStep(tollFreeAddr, "(800) 555-0100"),
 			importStep(tollFreeAddr, "8005550100"),
+			importBlockStep(tollFreeAddr, "+18005550100", number),
+			importBlockStep(tollFreeAddr, "800-555-0100", number),
+			importBlockStep(tollFreeAddr, "(800) 555-0100", number),
+			importBlockStep(tollFreeAddr, "8005550100", number),
 			{
 				Config: locations + tollFreeHCL("branch", `
   number      = "(800) 555-0100"
@@ -110,6 +116,18 @@ func TestAccTollFree_lifecycle(t *testing.T) {
 				ConfigPlanChecks: resource.ConfigPlanChecks{
 					PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
 				},
+			},
+			{
+				// The block removed: the number is cancelled, and the
+				// location's statements stop billing it.
+				Config: locations,
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(tollFreeAddr, plancheck.ResourceActionDestroy)},
+				},
+				Check: resource.ComposeTestCheckFunc(
+					checkCancelled(t, env, number),
+					checkBillingStopped(t, env, "sipstation_location.branch", number),
+				),
 			},
 		},
 	})
@@ -174,9 +192,14 @@ func TestAccTollFree_portOut(t *testing.T) {
 				},
 			},
 			{
+				// Removed: cancelled without a fight, and billing stops.
 				Config: locationOnly,
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(tollFreeAddr, plancheck.ResourceActionDestroy)},
+				},
 				Check: resource.ComposeTestCheckFunc(
 					checkCancelled(t, env, number),
+					checkBillingStopped(t, env, "sipstation_location.main", number),
 				),
 			},
 		},
