@@ -235,3 +235,20 @@ func (h *harness) number(key, n string) (int, sipstation.Number) {
 const day = 24 * time.Hour
 
 func daysDur(n int) time.Duration { return time.Duration(n) * day }
+
+// numbersInEveryState orders +14155550100 to +14155550103 on a location and
+// leaves them, in that order, held (active), aging (cancelled), lost (cancelled
+// with force during a pending port-out) and ported away (port completed,
+// still billed): every way a number can be unavailable to order.
+func (h *harness) numbersInEveryState(locationID string) {
+	h.t.Helper()
+	h.orderLocal(h.key, locationID, "+14155550100")
+	h.orderLocal(h.key, locationID, "+14155550101")
+	h.call(http.MethodDelete, numberPath("+14155550101"), nil, http.StatusOK, nil)
+	h.orderLocal(h.key, locationID, "+14155550102")
+	h.portOut("Gaining Co", "2025-03-20", "+14155550102")
+	h.call(http.MethodDelete, numberPath("+14155550102")+"?force=true", nil, http.StatusOK, nil)
+	h.orderLocal(h.key, locationID, "+14155550103")
+	po := h.portOut("Gaining Co", "2025-03-20", "+14155550103")
+	h.call(http.MethodPost, "/_emulator/port-outs/"+po.ID+"/complete", nil, http.StatusOK, nil)
+}

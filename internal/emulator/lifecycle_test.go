@@ -89,15 +89,7 @@ func TestNumberUnavailable(t *testing.T) {
 	other := h.account("other")
 	otherLoc := h.newLocation(other, "Other")
 
-	h.orderLocal(h.key, loc.ID, "+14155550100") // held
-	h.orderLocal(h.key, loc.ID, "+14155550101")
-	h.call(http.MethodDelete, numberPath("+14155550101"), nil, http.StatusOK, nil) // aging
-	h.orderLocal(h.key, loc.ID, "+14155550102")
-	h.portOut("Gaining Co", "2025-03-20", "+14155550102")
-	h.call(http.MethodDelete, numberPath("+14155550102")+"?force=true", nil, http.StatusOK, nil) // lost
-	h.orderLocal(h.key, loc.ID, "+14155550103")
-	po := h.portOut("Gaining Co", "2025-03-20", "+14155550103")
-	h.call(http.MethodPost, "/_emulator/port-outs/"+po.ID+"/complete", nil, http.StatusOK, nil) // ported away
+	h.numbersInEveryState(loc.ID) // +1415555010x: 0 held, 1 aging, 2 lost, 3 ported away
 
 	tests := []struct {
 		name, key, number, wantDetail string

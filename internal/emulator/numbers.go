@@ -3,6 +3,7 @@ package emulator
 import (
 	"encoding/json"
 	"fmt"
+	"maps"
 	"net/http"
 	"regexp"
 	"slices"
@@ -387,12 +388,11 @@ func updateNumber(c *call) (*result, error) {
 	if err := decodeBody(c.body, &in); err != nil {
 		return nil, err
 	}
-	for k := range in {
+	for _, k := range slices.Sorted(maps.Keys(in)) { // sorted: the same error every time
 		if !slices.Contains(numberPatchFields, k) {
 			return nil, invalid("/"+k, "unknown field %q: PATCH changes only %s", k, strings.Join(numberPatchFields, ", "))
 		}
 	}
-	isNull := func(raw json.RawMessage) bool { return string(raw) == "null" }
 	local := n.Type == sipstation.TypeLocal
 	if raw, ok := in["description"]; ok {
 		var d string
@@ -405,34 +405,16 @@ func updateNumber(c *call) (*result, error) {
 		n.Description = d
 	}
 	if raw, ok := in["failover"]; ok {
-		if isNull(raw) {
-			n.Failover = nil
-		} else {
-			var f sipstation.Failover
-			if err := decodeField(raw, "/failover", &f); err != nil {
-				return nil, err
-			}
-			if err := validateFailover(&f); err != nil {
-				return nil, err
-			}
-			n.Failover = &f
+		if n.Failover, err = patchObject(raw, "/failover", validateFailover); err != nil {
+			return nil, err
 		}
 	}
 	if raw, ok := in["e911_address"]; ok {
 		if !local {
 			return nil, invalid("/e911_address", "%s is toll-free; e911_address is for local numbers only", n.Number.Number)
 		}
-		if isNull(raw) {
-			n.E911Address = nil
-		} else {
-			var a sipstation.E911Address
-			if err := decodeField(raw, "/e911_address", &a); err != nil {
-				return nil, err
-			}
-			if err := validateE911(&a); err != nil {
-				return nil, err
-			}
-			n.E911Address = &a
+		if n.E911Address, err = patchObject(raw, "/e911_address", validateE911); err != nil {
+			return nil, err
 		}
 	}
 	if raw, ok := in["sms_enabled"]; ok {
@@ -440,7 +422,7 @@ func updateNumber(c *call) (*result, error) {
 			return nil, invalid("/sms_enabled", "%s is toll-free; sms_enabled is for local numbers only", n.Number.Number)
 		}
 		var b bool
-		if isNull(raw) {
+		if string(raw) == "null" {
 			return nil, invalid("/sms_enabled", "sms_enabled must be true or false, not null")
 		}
 		if err := decodeField(raw, "/sms_enabled", &b); err != nil {
@@ -457,6 +439,22 @@ func updateNumber(c *call) (*result, error) {
 		return nil, err
 	}
 	return jsonResult(http.StatusOK, n.Number)
+}
+
+// patchObject reads a PATCH member that is either null, which removes the
+// setting, or an object, which check validates.
+func patchObject[T any](raw json.RawMessage, pointer string, check func(*T) error) (*T, error) {
+	if string(raw) == "null" {
+		return nil, nil
+	}
+	var v T
+	if err := decodeField(raw, pointer, &v); err != nil {
+		return nil, err
+	}
+	if err := check(&v); err != nil {
+		return nil, err
+	}
+	return &v, nil
 }
 
 // moveNumber moves a number to another active location of the same account.

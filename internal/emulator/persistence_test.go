@@ -66,15 +66,7 @@ func TestPersistence(t *testing.T) {
 		t.Fatal(err)
 	}
 	loc := h.newLocation(h.key, "HQ")
-	h.orderLocal(h.key, loc.ID, "+14155550100") // active
-	h.orderLocal(h.key, loc.ID, "+14155550101")
-	h.call(http.MethodDelete, numberPath("+14155550101"), nil, http.StatusOK, nil) // aging
-	h.orderLocal(h.key, loc.ID, "+14155550102")
-	h.portOut("Gaining Co", "2025-03-20", "+14155550102")
-	h.call(http.MethodDelete, numberPath("+14155550102")+"?force=true", nil, http.StatusOK, nil) // lost
-	h.orderLocal(h.key, loc.ID, "+14155550103")
-	po := h.portOut("Gaining Co", "2025-03-20", "+14155550103")
-	h.call(http.MethodPost, "/_emulator/port-outs/"+po.ID+"/complete", nil, http.StatusOK, nil) // ported out, billed
+	h.numbersInEveryState(loc.ID) // +1415555010x: 0 active, 1 aging, 2 lost, 3 ported out and billed
 	h.orderLocal(h.key, loc.ID, "+14155550104")
 	h.portOut("Other Co", "2025-05-01", "+14155550104") // pending
 	h.advance(40 * day)                                 // a statement, and a clock offset
