@@ -414,10 +414,15 @@ func listAll[T any](ctx context.Context, c *Client, path []string, query url.Val
 		if err := json.Unmarshal(data, &env); err != nil {
 			return nil, fmt.Errorf("decode page %d: %w", page, err)
 		}
-		all = append(all, env.Data...)
 		if page >= env.Meta.TotalPages {
-			return all, nil
+			return append(all, env.Data...), nil
 		}
+		if len(env.Data) == 0 {
+			// More pages promised, none given: walking on could go on for
+			// ever, and stopping would pass off part of a list as all of it.
+			return nil, fmt.Errorf("page %d of %d is empty; the service answered an inconsistent list", page, env.Meta.TotalPages)
+		}
+		all = append(all, env.Data...)
 	}
 }
 

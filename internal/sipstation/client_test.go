@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -722,6 +723,29 @@ func TestPaginationErrorOnLaterPage(t *testing.T) {
 	sts, err := c.ListStatements(t.Context(), "loc_1", sipstation.StatementFilter{})
 	if !errors.Is(err, sipstation.ErrNotFound) || sts != nil {
 		t.Errorf("ListStatements = %v, %v; want nil, ErrNotFound", sts, err)
+	}
+}
+
+// A page that is empty although more are promised ends the walk with an
+// error: walking on could go on for ever, and stopping early would pass off
+// part of the list as all of it.
+func TestPaginationEmptyPagePromisingMore(t *testing.T) {
+	t.Parallel()
+	var hits atomic.Int32
+	c := newClient(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		hits.Add(1)
+		data := []sipstation.PortOut{}
+		if r.URL.Query().Get("page[number]") == "1" {
+			data = append(data, sipstation.PortOut{ID: "po_1"})
+		}
+		writeJSON(w, http.StatusOK, map[string]any{"data": data, "meta": sipstation.ListMeta{PageNumber: 1, TotalPages: math.MaxInt32}})
+	}))
+	pos, err := c.ListPortOuts(t.Context(), sipstation.PortOutFilter{})
+	if err == nil || pos != nil || !strings.Contains(err.Error(), "page 2 of 2147483647 is empty") {
+		t.Errorf("ListPortOuts = %v, %v; want nil and an error about the empty page 2", pos, err)
+	}
+	if got := hits.Load(); got != 2 {
+		t.Errorf("pages asked: %d, want 2", got)
 	}
 }
 
