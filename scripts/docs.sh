@@ -68,7 +68,13 @@ tfplugindocs "$copy" >"$work/tfplugindocs.log" 2>&1 || {
 	die "tfplugindocs failed"
 }
 
-if ! diff -ruN "$root/docs" "$copy/docs" >&2; then
+if ! diff -ruN "$root/docs" "$copy/docs" >"$work/docs.diff"; then
+	# The list of files first: a missing docs/ makes a long diff.
+	diff -rqN "$root/docs" "$copy/docs" | sed "s#$copy/#(rendered) #g" >&2 || true
+	head -n 400 "$work/docs.diff" | sed "s#$copy/#(rendered) #g" >&2
+	if [ "$(wc -l <"$work/docs.diff")" -gt 400 ]; then
+		log "(diff cut at 400 lines)"
+	fi
 	die "docs/ is out of date with the code (the diff above turns docs/ into what tfplugindocs renders): run 'make generate' and commit docs/"
 fi
 log "docs/ matches the code; examples/ are terraform fmt clean"
