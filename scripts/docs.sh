@@ -11,6 +11,7 @@
 # tfplugindocs finds Terraform on PATH (it would download the latest release
 # otherwise), so the Terraform from ensure-terraform.sh is put first on PATH
 # under the name it looks for.
+# shellcheck source=scripts/lib.sh
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 mode="${1:-}"

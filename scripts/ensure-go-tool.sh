@@ -7,6 +7,7 @@
 # builds with the tool's own go.mod, exactly as its authors pinned it.
 #
 #   scripts/ensure-go-tool.sh golangci-lint github.com/golangci/golangci-lint/v2/cmd/golangci-lint v2.15.0
+# shellcheck source=scripts/lib.sh
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 [ $# -eq 3 ] || die "usage: ${0##*/} NAME PACKAGE VERSION"

@@ -6,6 +6,7 @@
 #      $XDG_CACHE_HOME/sipstation-tools/terraform-1.8.5/ (default ~/.cache),
 #      once; later runs and other clones reuse it.
 # Messages go to stderr, only the path to stdout.
+# shellcheck source=scripts/lib.sh
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 TF_VERSION=1.8.5

@@ -6,6 +6,7 @@
 #      $XDG_CACHE_HOME/sipstation-tools/tofu-1.12.6/ (default ~/.cache),
 #      once; later runs and other clones reuse it.
 # Messages go to stderr, only the path to stdout.
+# shellcheck source=scripts/lib.sh
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 TOFU_VERSION=1.12.6

@@ -15,7 +15,7 @@ SCRIPTS_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 # change what version -json or the tests see.
 EMPTY_TFRC="$SCRIPTS_DIR/empty.tfrc"
 
-TOOLS_CACHE="${XDG_CACHE_HOME:-$HOME/.cache}/sipstation-tools"
+TOOLS_CACHE="${XDG_CACHE_HOME:-${HOME:?neither XDG_CACHE_HOME nor HOME is set}/.cache}/sipstation-tools"
 
 log() { printf '%s: %s\n' "${0##*/}" "$*" >&2; }
 die() { log "error: $*"; exit 1; }
@@ -78,7 +78,7 @@ install_built() {
 	trap - EXIT
 }
 
-# go_env_for_tools runs go with settings that make tool builds independent of
+# go_for_tools runs go with settings that make tool builds independent of
 # the caller's module, workspace and GOFLAGS.
 go_for_tools() {
 	GOWORK=off GOFLAGS=-mod=readonly go "$@"
