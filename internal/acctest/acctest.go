@@ -50,7 +50,13 @@ func New(t testing.TB) *Env {
 	if endpoint != "" && key != "" {
 		return &Env{Endpoint: strings.TrimRight(endpoint, "/"), APIKey: key, client: &http.Client{Timeout: time.Minute}}
 	}
-	srv, err := emulator.New(emulator.Options{Admin: true, RateLimit: emulatorRateLimit, Logf: t.Logf})
+	opts := emulator.Options{Admin: true, RateLimit: emulatorRateLimit}
+	// The request log shows when a test fails; a benchmark would print it
+	// always, thousands of lines.
+	if _, bench := t.(*testing.B); !bench {
+		opts.Logf = t.Logf
+	}
+	srv, err := emulator.New(opts)
 	if err != nil {
 		t.Fatalf("start the SIPStation emulator: %v", err)
 	}
