@@ -194,15 +194,24 @@ type listBody[T any] struct {
 
 // paged answers one page of items with the meta block.
 func paged[T any](p page, items []T) (*result, error) {
-	total := len(items)
-	start := total // a page past the end is empty
+	start, end := p.bounds(len(items))
+	return pageResult(p, items[start:end], len(items))
+}
+
+// bounds are the indexes of the page in a list of total items; a page past
+// the end is empty.
+func (p page) bounds(total int) (start, end int) {
+	start = total
 	// Compared before multiplying: page[number] can be as large as an int,
 	// and the product would overflow.
 	if p.number-1 <= total/p.size {
 		start = min((p.number-1)*p.size, total)
 	}
-	end := min(start+p.size, total)
-	data := items[start:end]
+	return start, min(start+p.size, total)
+}
+
+// pageResult answers data, one page of a list of total items.
+func pageResult[T any](p page, data []T, total int) (*result, error) {
 	if data == nil {
 		data = []T{}
 	}

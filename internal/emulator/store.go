@@ -26,6 +26,7 @@ CREATE TABLE IF NOT EXISTS numbers (seq INTEGER PRIMARY KEY AUTOINCREMENT, numbe
 CREATE INDEX IF NOT EXISTS numbers_number ON numbers (number, seq);
 CREATE INDEX IF NOT EXISTS numbers_account ON numbers (account_id);
 CREATE INDEX IF NOT EXISTS numbers_location ON numbers (location_id);
+CREATE INDEX IF NOT EXISTS numbers_listing ON numbers (account_id, json_extract(data, '$.status'), json_extract(data, '$.type'), location_id, number);
 CREATE TABLE IF NOT EXISTS port_outs (id TEXT PRIMARY KEY, account_id TEXT NOT NULL, data TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS statements (id TEXT PRIMARY KEY, account_id TEXT NOT NULL, location_id TEXT NOT NULL, date TEXT NOT NULL, data TEXT NOT NULL);
 CREATE INDEX IF NOT EXISTS statements_location ON statements (location_id, date);
