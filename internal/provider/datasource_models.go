@@ -195,5 +195,5 @@ func locationErrorDetail(locationID, doing string, err error) string {
 		return fmt.Sprintf("Location %q was not found in this account. Check location_id: it must be the id of a "+
 			"location of the account the API key belongs to (for example sipstation_location.<name>.id).\n\n%v", locationID, err)
 	}
-	return fmt.Sprintf("Could not %s location %q: %v", doing, locationID, err)
+	return fmt.Sprintf("SIPStation did not %s location %q. Plan again once the API answers.\n\n%v", doing, locationID, err)
 }

@@ -2,6 +2,7 @@ package provider
 
 import (
 	"context"
+	"fmt"
 
 	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
@@ -165,7 +166,8 @@ func (m *didModel) update(ctx context.Context, current numberState, u *sipstatio
 	var diags diag.Diagnostics
 	cur, ok := current.(*didModel)
 	if !ok {
-		diags.AddError("Provider Bug", "a sipstation_did was compared with another kind of number; please report it")
+		diags.AddError("Unexpected Number Kind",
+			fmt.Sprintf("A sipstation_did was compared with a %T. This is a bug in the provider; please report it.", current))
 		return diags
 	}
 	if !m.E911Address.Equal(cur.E911Address) {

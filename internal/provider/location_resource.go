@@ -191,7 +191,8 @@ func (r *LocationResource) Create(ctx context.Context, req resource.CreateReques
 	})
 	if err != nil {
 		resp.Diagnostics.AddError("Cannot Create Location",
-			fmt.Sprintf("SIPStation did not create the location %q; nothing was created.\n\n%s", plan.Name.ValueString(), err))
+			fmt.Sprintf("SIPStation did not create the location %q; nothing was created. Fix what the error below "+
+				"names (for example the email or the service address), then apply again.\n\n%s", plan.Name.ValueString(), err))
 		return
 	}
 
@@ -218,7 +219,8 @@ func (r *LocationResource) Read(ctx context.Context, req resource.ReadRequest, r
 		return
 	case err != nil:
 		resp.Diagnostics.AddError("Cannot Read Location",
-			fmt.Sprintf("The provider could not read location %s, so it cannot tell whether it changed.\n\n%s", id, err))
+			fmt.Sprintf("The provider could not read location %s, so it cannot tell whether it changed. Plan "+
+				"again once the API answers.\n\n%s", id, err))
 		return
 	case loc.Status == sipstation.LocationClosed:
 		r.gone(ctx, resp, id, loc.Name, "has been closed")
@@ -260,7 +262,8 @@ func (r *LocationResource) Update(ctx context.Context, req resource.UpdateReques
 	loc, err := r.client.UpdateLocation(ctx, state.ID.ValueString(), update)
 	if err != nil {
 		resp.Diagnostics.AddError("Cannot Update Location",
-			fmt.Sprintf("SIPStation did not update location %s; it keeps its previous settings.\n\n%s", state.ID.ValueString(), err))
+			fmt.Sprintf("SIPStation did not update location %s; it keeps its previous settings. Fix what the "+
+				"error below names, then apply again.\n\n%s", state.ID.ValueString(), err))
 		return
 	}
 
@@ -294,7 +297,8 @@ func (r *LocationResource) Delete(ctx context.Context, req resource.DeleteReques
 				id, state.Name.ValueString(), r.billedNumbers(ctx, id), err))
 	default:
 		resp.Diagnostics.AddError("Cannot Close Location",
-			fmt.Sprintf("SIPStation did not close location %s; it stays open and in state.\n\n%s", id, err))
+			fmt.Sprintf("SIPStation did not close location %s; it stays open and in state. Apply again to "+
+				"retry.\n\n%s", id, err))
 	}
 }
 

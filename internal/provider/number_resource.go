@@ -302,10 +302,7 @@ func (r *numberResource) typeName() string {
 
 // Schema is the shared schema plus the kind's attributes.
 func (r *numberResource) Schema(ctx context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
-	example := exampleLocal
-	if r.kind.class == tollFreeNumber {
-		example = exampleTollFree
-	}
+	example := exampleFor(r.kind.class)
 	computedString := func(desc string) schema.StringAttribute {
 		return schema.StringAttribute{
 			MarkdownDescription: desc,
@@ -326,7 +323,7 @@ func (r *numberResource) Schema(ctx context.Context, _ resource.SchemaRequest, r
 				"its settings and its service stay; from then on the other location's statements bill it.",
 			Required: true,
 		},
-		"number": r.numberAttribute(example),
+		"number": r.numberAttribute(),
 		"description": schema.StringAttribute{
 			MarkdownDescription: "Free text to recognise the number by in the SIPStation store, such as " +
 				"`\"Main line\"`. Changes in place. Empty when not set.",
@@ -417,7 +414,8 @@ func (r *numberResource) Schema(ctx context.Context, _ resource.SchemaRequest, r
 
 // numberAttribute is the number attribute: required where the API orders
 // by number only (toll-free), else optional and computed from the order.
-func (r *numberResource) numberAttribute(example string) schema.StringAttribute {
+func (r *numberResource) numberAttribute() schema.StringAttribute {
+	forms := numberForms(r.kind.class)
 	hint := "SIPStation orders toll-free numbers by number. "
 	if !r.kind.numberRequired {
 		hint = "Give `number` to order that number, or `area_code` to order any free number in that area " +
@@ -425,9 +423,8 @@ func (r *numberResource) numberAttribute(example string) schema.StringAttribute 
 			"the number. "
 	}
 	return schema.StringAttribute{
-		MarkdownDescription: "The " + r.kind.noun + " to order, in any common form: `" + example + "`, `" +
-			example[2:5] + "-" + example[5:8] + "-" + example[8:] + "`, `(" + example[2:5] + ") " +
-			example[5:8] + "-" + example[8:] + "` or `" + example[2:] + "`. " + hint +
+		MarkdownDescription: "The " + r.kind.noun + " to order, in any common form: `" + forms[0] + "`, `" +
+			forms[1] + "`, `" + forms[2] + "` or `" + forms[3] + "`. " + hint +
 			"Numbers are compared by value, so writing the same number in another form changes nothing; " +
 			"`id` always holds the E.164 form, and so does `number` once refreshed. Changing `number` to a " +
 			"**different** number replaces the resource: the old number is cancelled (subject to the " +
@@ -690,7 +687,7 @@ func (r *numberResource) Read(ctx context.Context, req resource.ReadRequest, res
 
 	n, err := r.client.GetNumber(ctx, e164)
 	switch {
-	case errors.Is(err, sipstation.ErrNotFound):
+	case errors.Is(err, sipstation.ErrNotFound) || (err == nil && n.Status == sipstation.StatusCancelled):
 		tflog.Info(ctx, "number left the account outside Terraform", map[string]any{"number": e164})
 		resp.Diagnostics.AddWarning("Number Removed From State",
 			fmt.Sprintf("This account no longer holds %s: it was cancelled, or moved out of reach, outside "+
@@ -700,12 +697,8 @@ func (r *numberResource) Read(ctx context.Context, req resource.ReadRequest, res
 		return
 	case err != nil:
 		resp.Diagnostics.AddError("Cannot Read Number",
-			fmt.Sprintf("The provider could not read %s, so it cannot tell whether it changed.\n\n%s", e164, err))
-		return
-	case n.Status == sipstation.StatusCancelled:
-		resp.Diagnostics.AddWarning("Number Removed From State",
-			fmt.Sprintf("%s was cancelled outside Terraform, so it is removed from state.", e164))
-		resp.State.RemoveResource(ctx)
+			fmt.Sprintf("The provider could not read %s, so it cannot tell whether it changed. Plan again once "+
+				"the API answers.\n\n%s", e164, err))
 		return
 	}
 
@@ -739,7 +732,8 @@ func (r *numberResource) Update(ctx context.Context, req resource.UpdateRequest,
 		if err != nil {
 			resp.Diagnostics.AddError("Cannot Update Number",
 				fmt.Sprintf("SIPStation did not change %s; it keeps its previous settings and location, and the "+
-					"number stays active.\n\n%s", e164, err))
+					"number stays active. Fix what the error below names (for example the E911 address), then "+
+					"apply again.\n\n%s", e164, err))
 			return
 		}
 		resp.Diagnostics.Append(p.fromAPI(ctx, n, false)...)
@@ -790,17 +784,10 @@ func (r *numberResource) ImportState(ctx context.Context, req resource.ImportSta
 	e164, err := checkNumber(req.ID, r.kind.class)
 	if err != nil {
 		resp.Diagnostics.AddError("Cannot Import Number",
-			fmt.Sprintf("Import %s by the number, in any common form such as %q. %s.",
-				r.typeName(), exampleFor(r.kind.class), capitalize(err.Error())))
+			fmt.Sprintf("%s imports by the number it holds, and %q is none. %s.",
+				r.typeName(), req.ID, capitalize(err.Error())))
 		return
 	}
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), e164)...)
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("number"), e164)...)
-}
-
-func exampleFor(class numberClass) string {
-	if class == tollFreeNumber {
-		return exampleTollFree
-	}
-	return exampleLocal
 }

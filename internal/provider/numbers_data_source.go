@@ -192,7 +192,7 @@ func (d *NumbersDataSource) Read(ctx context.Context, req datasource.ReadRequest
 	// check on the numbers as an empty list.
 	if !data.LocationID.IsNull() {
 		if _, err := d.client.GetLocation(ctx, data.LocationID.ValueString()); err != nil {
-			resp.Diagnostics.AddAttributeError(path.Root("location_id"), "Unable to List Numbers",
+			resp.Diagnostics.AddAttributeError(path.Root("location_id"), "Cannot List Numbers",
 				locationErrorDetail(data.LocationID.ValueString(), "read", err))
 			return
 		}
@@ -210,7 +210,9 @@ func (d *NumbersDataSource) Read(ctx context.Context, req datasource.ReadRequest
 	}
 	numbers, err := d.client.ListNumbers(ctx, filter)
 	if err != nil {
-		resp.Diagnostics.AddError("Unable to List Numbers", fmt.Sprintf("Could not list the numbers: %v", err))
+		resp.Diagnostics.AddError("Cannot List Numbers",
+			fmt.Sprintf("SIPStation did not list the numbers, so the data source has no result. Plan again once "+
+				"the API answers.\n\n%s", err))
 		return
 	}
 

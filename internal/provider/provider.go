@@ -162,7 +162,9 @@ func (p *SipstationProvider) Configure(ctx context.Context, req provider.Configu
 		// The validator already refused a malformed duration.
 		d, err := time.ParseDuration(cfg.RequestTimeout.ValueString())
 		if err != nil {
-			resp.Diagnostics.AddAttributeError(path.Root("request_timeout"), "Invalid Request Timeout", err.Error())
+			resp.Diagnostics.AddAttributeError(path.Root("request_timeout"), "Invalid Request Timeout",
+				fmt.Sprintf("%q is not a duration. Write a number with a unit, such as 30s or 2m.\n\n%s",
+					cfg.RequestTimeout.ValueString(), err))
 			return
 		}
 		clientCfg.RequestTimeout = d

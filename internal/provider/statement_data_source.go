@@ -114,12 +114,13 @@ func (d *StatementDataSource) Read(ctx context.Context, req datasource.ReadReque
 	if !data.ID.IsNull() {
 		s, err := d.client.GetStatement(ctx, data.ID.ValueString())
 		if err != nil {
-			detail := fmt.Sprintf("Could not read statement %q: %v", data.ID.ValueString(), err)
+			detail := fmt.Sprintf("SIPStation did not return statement %q. Plan again once the API answers.\n\n%s",
+				data.ID.ValueString(), err)
 			if errors.Is(err, sipstation.ErrNotFound) {
 				detail = fmt.Sprintf("Statement %q was not found in this account. Check the id, or use location_id "+
 					"to read a location's latest statement.\n\n%v", data.ID.ValueString(), err)
 			}
-			resp.Diagnostics.AddError("Unable to Read Statement", detail)
+			resp.Diagnostics.AddError("Cannot Read Statement", detail)
 			return
 		}
 		statement = *s
@@ -137,8 +138,10 @@ func (d *StatementDataSource) Read(ctx context.Context, req datasource.ReadReque
 	if includePDF {
 		pdf, err := d.client.StatementPDF(ctx, statement.ID)
 		if err != nil {
-			resp.Diagnostics.AddError("Unable to Download Statement PDF",
-				fmt.Sprintf("Could not download the PDF of statement %q (%s): %v", statement.ID, statement.Date, err))
+			resp.Diagnostics.AddError("Cannot Download Statement PDF",
+				fmt.Sprintf("SIPStation did not send the PDF of statement %q (%s). Plan again once the API "+
+					"answers, or set include_pdf = false to read the statement without it.\n\n%s",
+					statement.ID, statement.Date, err))
 			return
 		}
 		data.PDFBase64 = types.StringValue(base64.StdEncoding.EncodeToString(pdf))
@@ -151,7 +154,7 @@ func (d *StatementDataSource) Read(ctx context.Context, req datasource.ReadReque
 func (d *StatementDataSource) latest(ctx context.Context, locationID string, resp *datasource.ReadResponse) (sipstation.Statement, bool) {
 	statements, err := d.client.ListStatements(ctx, locationID, sipstation.StatementFilter{})
 	if err != nil {
-		resp.Diagnostics.AddError("Unable to Read Latest Statement", locationErrorDetail(locationID, "list the statements of", err))
+		resp.Diagnostics.AddError("Cannot Read Latest Statement", locationErrorDetail(locationID, "list the statements of", err))
 		return sipstation.Statement{}, false
 	}
 	if len(statements) > 0 {
@@ -168,7 +171,7 @@ func (d *StatementDataSource) latest(ctx context.Context, locationID string, res
 	// location's billing day.
 	location, err := d.client.GetLocation(ctx, locationID)
 	if err != nil {
-		resp.Diagnostics.AddError("Unable to Read Latest Statement", locationErrorDetail(locationID, "read", err))
+		resp.Diagnostics.AddError("Cannot Read Latest Statement", locationErrorDetail(locationID, "read", err))
 		return sipstation.Statement{}, false
 	}
 	resp.Diagnostics.AddAttributeError(path.Root("location_id"), "No Statement Yet",

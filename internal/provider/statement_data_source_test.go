@@ -149,7 +149,7 @@ data "sipstation_statement" "unknown" {
   id = "stmt_does_not_exist"
 }
 `,
-				ExpectError: regexp.MustCompile(`(?s)Unable to Read Statement.*"stmt_does_not_exist" was not found in this\s+account`),
+				ExpectError: regexp.MustCompile(`(?s)Cannot Read Statement.*"stmt_does_not_exist" was not found in this\s+account`),
 			},
 		},
 	})

@@ -123,7 +123,7 @@ func (d *StatementsDataSource) Read(ctx context.Context, req datasource.ReadRequ
 		To:   data.To.ValueString(),
 	})
 	if err != nil {
-		resp.Diagnostics.AddError("Unable to List Statements", locationErrorDetail(locationID, "list the statements of", err))
+		resp.Diagnostics.AddError("Cannot List Statements", locationErrorDetail(locationID, "list the statements of", err))
 		return
 	}
 

@@ -233,7 +233,7 @@ data "sipstation_statements" "missing" {
   location_id = "loc_does_not_exist"
 }
 `,
-				ExpectError: regexp.MustCompile(`(?s)Unable to List Statements.*"loc_does_not_exist" was not found in this\s+account`),
+				ExpectError: regexp.MustCompile(`(?s)Cannot List Statements.*"loc_does_not_exist" was not found in this\s+account`),
 			},
 		},
 	})

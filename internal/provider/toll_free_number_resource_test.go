@@ -146,7 +146,7 @@ func TestAccTollFree_validation(t *testing.T) {
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		Steps: []resource.TestStep{
 			step(`number = "+14155550100"`, `Invalid Phone Number[\s\S]*is a local number[\s\S]*such as\s+\+18005550123`),
-			step(`number = "1-800-FLOWERS"`, `Invalid Phone Number[\s\S]*not part of a phone number`),
+			step(`number = "1-800-FLOWERS"`, `Invalid Phone Number[\s\S]*not part of a phone number[\s\S]*toll-free\s+number[\s\S]*\+18005550123,\s+800-555-0123`),
 			step(``, `"number" is required`),
 		},
 	})

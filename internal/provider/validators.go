@@ -27,12 +27,36 @@ const (
 	exampleTollFree = "+18005550123"
 )
 
+// exampleFor is the number every message of a class shows.
+func exampleFor(class numberClass) string {
+	if class == tollFreeNumber {
+		return exampleTollFree
+	}
+	return exampleLocal
+}
+
+// numberForms is the example of a class in the common forms people write:
+// E.164, dashed, with parentheses, digits only.
+func numberForms(class numberClass) []string {
+	ex := exampleFor(class)
+	area, exchange, line := ex[2:5], ex[5:8], ex[8:]
+	return []string{ex, area + "-" + exchange + "-" + line, "(" + area + ") " + exchange + "-" + line, ex[2:]}
+}
+
 // checkNumber normalizes s and checks that it is of the class wanted. The
 // error is a sentence for the user that shows the expected form.
 func checkNumber(s string, class numberClass) (string, error) {
 	e164, err := sipstation.NormalizeNumber(s)
 	if err != nil {
-		return "", err
+		noun := "a local number"
+		switch class {
+		case tollFreeNumber:
+			noun = "a toll-free number"
+		case anyNumber:
+			noun = "the number"
+		}
+		forms := numberForms(class)
+		return "", fmt.Errorf("%w. Write %s in any common form, such as %s, %s or %s", err, noun, forms[0], forms[1], forms[2])
 	}
 	tollFree := sipstation.IsTollFree(e164)
 	switch {

@@ -29,11 +29,23 @@ func TestNumberValidator(t *testing.T) {
 		{"any accepts toll-free", anyNumber, types.StringValue("+18005550123"), ""},
 		{
 			"letters", localNumber, types.StringValue("415-555-CALL"),
-			`"415-555-CALL" contains 'C', which is not part of a phone number; expected a NANP number such as +14155550123.`,
+			`"415-555-CALL" contains 'C', which is not part of a phone number; expected a NANP number such as +14155550123. ` +
+				`Write a local number in any common form, such as +14155550123, 415-555-0123 or (415) 555-0123.`,
 		},
 		{
 			"short", localNumber, types.StringValue("555-0123"),
-			`"555-0123" has 7 digits after the country code; a NANP number has 10 (area code, exchange, line), as in +14155550123.`,
+			`"555-0123" has 7 digits after the country code; a NANP number has 10 (area code, exchange, line), as in +14155550123. ` +
+				`Write a local number in any common form, such as +14155550123, 415-555-0123 or (415) 555-0123.`,
+		},
+		{
+			"malformed toll-free", tollFreeNumber, types.StringValue("1-800-FLOWERS"),
+			`"1-800-FLOWERS" contains 'F', which is not part of a phone number; expected a NANP number such as +14155550123. ` +
+				`Write a toll-free number in any common form, such as +18005550123, 800-555-0123 or (800) 555-0123.`,
+		},
+		{
+			"area code starting with 1", anyNumber, types.StringValue("155-555-0123"),
+			`"155-555-0123" has area code 155; a NANP area code cannot start with 0 or 1. ` +
+				`Write the number in any common form, such as +14155550123, 415-555-0123 or (415) 555-0123.`,
 		},
 		{
 			"toll-free in did", localNumber, types.StringValue("+18005550123"),
