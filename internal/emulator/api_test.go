@@ -545,3 +545,53 @@ func TestWireFormat(t *testing.T) {
 		}
 	}
 }
+
+// GET /v1/numbers pages after filtering, in number order, and leaves out
+// cancelled numbers and other accounts' numbers.
+func TestNumbersPaging(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t, emulator.Options{})
+	hq := h.newLocation(h.key, "HQ")
+	branch := h.newLocation(h.key, "Branch")
+	for _, n := range []string{"+14155550104", "+14155550100", "+14155550103", "+14155550101"} {
+		h.orderLocal(h.key, hq.ID, n)
+	}
+	h.orderLocal(h.key, branch.ID, "+14155550102")
+	h.order(h.key, hq.ID, sipstation.NumberOrder{Type: "toll_free", Number: "+18005550100"})
+	h.call(http.MethodDelete, numberPath("+14155550103"), nil, http.StatusOK, nil)
+	other := h.account("other")
+	h.orderLocal(other, h.newLocation(other, "Other").ID, "+14155550105")
+
+	tests := []struct {
+		query    string
+		want     []string
+		wantMeta sipstation.ListMeta
+	}{
+		{"", []string{"+14155550100", "+14155550101", "+14155550102", "+14155550104", "+18005550100"}, sipstation.ListMeta{PageNumber: 1, PageSize: 100, TotalPages: 1, TotalResults: 5}},
+		{"?location_id=" + hq.ID + "&type=local&page[size]=2", []string{"+14155550100", "+14155550101"}, sipstation.ListMeta{PageNumber: 1, PageSize: 2, TotalPages: 2, TotalResults: 3}},
+		{"?location_id=" + hq.ID + "&type=local&page[size]=2&page[number]=2", []string{"+14155550104"}, sipstation.ListMeta{PageNumber: 2, PageSize: 2, TotalPages: 2, TotalResults: 3}},
+		{"?location_id=" + hq.ID + "&page[size]=2&page[number]=3", nil, sipstation.ListMeta{PageNumber: 3, PageSize: 2, TotalPages: 2, TotalResults: 4}},
+		{"?status=active&type=toll_free", []string{"+18005550100"}, sipstation.ListMeta{PageNumber: 1, PageSize: 100, TotalPages: 1, TotalResults: 1}},
+		{"?location_id=" + branch.ID + "&page[size]=1000&page[number]=9223372036854775807", nil, sipstation.ListMeta{PageNumber: math.MaxInt64, PageSize: 1000, TotalPages: 1, TotalResults: 1}},
+		{"?location_id=loc_unknown", nil, sipstation.ListMeta{PageNumber: 1, PageSize: 100, TotalPages: 0, TotalResults: 0}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.query, func(t *testing.T) {
+			var list struct {
+				Data []sipstation.Number
+				Meta sipstation.ListMeta
+			}
+			h.call(http.MethodGet, "/v1/numbers"+tc.query, nil, http.StatusOK, &list)
+			var got []string
+			for _, n := range list.Data {
+				got = append(got, n.Number)
+			}
+			if diff := cmp.Diff(tc.want, got); diff != "" {
+				t.Errorf("numbers (-want +got):\n%s", diff)
+			}
+			if diff := cmp.Diff(tc.wantMeta, list.Meta); diff != "" {
+				t.Errorf("meta (-want +got):\n%s", diff)
+			}
+		})
+	}
+}
