@@ -1,6 +1,7 @@
 package provider
 
 import (
+	"context"
 	"fmt"
 	"regexp"
 	"testing"
@@ -494,6 +495,50 @@ func TestAccDID_numberInAnotherForm(t *testing.T) {
 					expectDID("description", knownvalue.StringExact("Front desk")),
 				},
 			},
+		},
+	})
+}
+
+// TestAccDID_orderRefused: a number another account holds is not ordered;
+// the error names it and says what to do, and nothing enters state.
+func TestAccDID_orderRefused(t *testing.T) {
+	t.Parallel()
+	env := acctest.New(t)
+	env.RequireEmulator(t)
+	const number = "+14155550100"
+	other, err := sipstation.New(sipstation.Config{Endpoint: env.Endpoint, APIKey: env.CreateAccount(t, "other")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	loc, err := other.CreateLocation(context.Background(), sipstation.LocationCreate{
+		Name: "Elsewhere", OrganizationName: "Other LLC", Email: "it@other.example",
+		ServiceAddress: sipstation.Address{Street1: "2 Main St", City: "Austin", State: "TX", Zip: "73301"},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := other.OrderNumber(context.Background(), loc.ID, sipstation.NumberOrder{Type: sipstation.TypeLocal, Number: number}); err != nil {
+		t.Fatal(err)
+	}
+	config := env.ProviderConfig() + locationHCL("main", "Main")
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps: []resource.TestStep{
+			{
+				Config: config + didHCL("main", `  number = "415-555-0100"`),
+				ExpectError: regexp.MustCompile(`Cannot Order Number[\s\S]*did\s+not\s+order\s+the\s+local\s+number\s+\+14155550100` +
+					`[\s\S]*held\s+by\s+another\s+account[\s\S]*choose\s+another\s+number[\s\S]*number_unavailable`),
+			},
+			{
+				// Nothing entered state: the plan still orders it.
+				Config:             config + didHCL("main", `  number = "415-555-0100"`),
+				PlanOnly:           true,
+				ExpectNonEmptyPlan: true,
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectResourceAction(didAddr, plancheck.ResourceActionCreate)},
+				},
+			},
+			{Config: config},
 		},
 	})
 }

@@ -612,9 +612,12 @@ func (r *numberResource) Create(ctx context.Context, req resource.CreateRequest,
 
 	ordered, err := r.client.OrderNumber(ctx, p.LocationID.ValueString(), order)
 	if err != nil {
+		what := "the " + r.kind.noun + " " + order.Number
+		if order.Number == "" {
+			what = "a " + r.kind.noun + " in area code " + order.AreaCode
+		}
 		resp.Diagnostics.AddError("Cannot Order Number",
-			fmt.Sprintf("SIPStation did not order the %s, so nothing is billed. %s\n\n%s",
-				r.kind.noun, orderHint(err), err))
+			fmt.Sprintf("SIPStation did not order %s, so nothing is billed. %s\n\n%s", what, orderHint(err), err))
 		return
 	}
 	tflog.Info(ctx, "ordered number", map[string]any{"number": ordered.Number, "location_id": ordered.LocationID})
