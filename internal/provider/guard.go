@@ -26,6 +26,7 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-log/tflog"
 
 	"github.com/sipstation-community/terraform-provider-sipstation/internal/sipstation"
 )
@@ -166,6 +167,8 @@ func guardDelete(ctx context.Context, client *sipstation.Client, e164, resourceT
 		info := portOutInfo{number: e164, carrier: "a gaining carrier", focDate: "not known"}
 		if n, getErr := client.GetNumber(ctx, e164); getErr == nil {
 			info = portOutInfoFromAPI(n)
+		} else {
+			tflog.Warn(ctx, "reading the port-out that refused the cancel failed", map[string]any{"number": e164, "error": getErr.Error()})
 		}
 		diags.AddError(portOutPendingSummary, portOutPendingDetail(info, resourceType)+
 			"\n\nSIPStation refused the cancel because the port-out is pending. Nothing was cancelled; the "+

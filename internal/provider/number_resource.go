@@ -529,6 +529,7 @@ func (r *numberResource) liveState(ctx context.Context, state *numberModel) *num
 	}
 	live := *state
 	if diags := live.fromAPI(ctx, n, true); diags.HasError() {
+		tflog.Warn(ctx, "port-out check at plan time fell back to state", map[string]any{"error": fmt.Sprint(diags.Errors())})
 		return state
 	}
 	return &live
