@@ -12,7 +12,9 @@ import (
 
 // BenchmarkListNumbers is the emulator's hot path: GET /v1/numbers of a
 // location holding 1000 numbers, one page of 1000, served in-process (no
-// network). Run: go test -run '^$' -bench ListNumbers -benchmem ./internal/emulator
+// network). Run it with
+//
+//	go test -run '^$' -bench ListNumbers -benchmem ./internal/emulator
 func BenchmarkListNumbers(b *testing.B) {
 	srv, err := emulator.New(emulator.Options{RateLimit: -1})
 	if err != nil {

@@ -9,8 +9,9 @@ import (
 )
 
 // BenchmarkListNumbers walks the 1000 numbers of a location with the client
-// against the emulator over loopback HTTP: ten pages of 100. Run:
-// go test -run '^$' -bench ListNumbers -benchmem ./internal/sipstation
+// against the emulator over loopback HTTP: ten pages of 100. Run it with
+//
+//	go test -run '^$' -bench ListNumbers -benchmem ./internal/sipstation
 func BenchmarkListNumbers(b *testing.B) {
 	env := acctest.New(b)
 	env.RequireEmulator(b)
