@@ -67,6 +67,7 @@ func errResult(text string) function.RunResponse {
 }
 
 func TestAccNormalizeNumberFunction(t *testing.T) {
+	t.Parallel()
 	resource.Test(t, resource.TestCase{
 		TerraformVersionChecks: []tfversion.TerraformVersionCheck{
 			tfversion.SkipBelow(tfversion.Version1_8_0),

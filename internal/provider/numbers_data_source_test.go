@@ -26,6 +26,7 @@ func numbersExactly(numbers ...string) knownvalue.Check {
 }
 
 func TestAccNumbersDataSource_inventoryAndFilters(t *testing.T) {
+	t.Parallel()
 	env := acctest.New(t)
 	env.RequireEmulator(t)
 	api := newOutsideTerraform(t, env)
@@ -152,6 +153,7 @@ data "sipstation_numbers" "billed_after_port_out" {
 `
 
 func TestAccNumbersDataSource_billedAfterPortOutFailsThePlan(t *testing.T) {
+	t.Parallel()
 	env := acctest.New(t)
 	env.RequireEmulator(t)
 	api := newOutsideTerraform(t, env)
@@ -197,6 +199,7 @@ func TestAccNumbersDataSource_billedAfterPortOutFailsThePlan(t *testing.T) {
 }
 
 func TestAccNumbersDataSource_invalidFilters(t *testing.T) {
+	t.Parallel()
 	env := acctest.New(t)
 
 	resource.Test(t, resource.TestCase{

@@ -17,6 +17,7 @@ import (
 )
 
 func TestAccStatementDataSource_latestWithPDF(t *testing.T) {
+	t.Parallel()
 	env := acctest.New(t)
 	env.RequireEmulator(t)
 	api := newOutsideTerraform(t, env)
@@ -102,6 +103,7 @@ func statementPDFCheck(want ...string) func(string) error {
 }
 
 func TestAccStatementDataSource_noStatementYet(t *testing.T) {
+	t.Parallel()
 	env := acctest.New(t)
 	api := newOutsideTerraform(t, env)
 	loc := api.location("New office")
@@ -121,6 +123,7 @@ data "sipstation_statement" "latest" {
 }
 
 func TestAccStatementDataSource_arguments(t *testing.T) {
+	t.Parallel()
 	env := acctest.New(t)
 
 	resource.Test(t, resource.TestCase{

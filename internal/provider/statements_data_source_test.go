@@ -76,6 +76,7 @@ func (o outsideTerraform) statements(locationID string) []sipstation.Statement {
 }
 
 func TestAccStatementsDataSource_lineItemsAndPortOutFee(t *testing.T) {
+	t.Parallel()
 	env := acctest.New(t)
 	env.RequireEmulator(t)
 	api := newOutsideTerraform(t, env)
@@ -139,6 +140,7 @@ output "charges" {
 }
 
 func TestAccStatementsDataSource_dateRange(t *testing.T) {
+	t.Parallel()
 	env := acctest.New(t)
 	env.RequireEmulator(t)
 	api := newOutsideTerraform(t, env)
