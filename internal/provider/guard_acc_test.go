@@ -267,6 +267,7 @@ func TestAccDID_portOutCompleted(t *testing.T) {
 	withDID := env.ProviderConfig() + locationHCL("main", "Main") + didHCL("main", `  number = "+14155550100"`)
 	rec := &diagRecorder{}
 	const billed = "Ported-Out Number Still Billed"
+	var portDate string // the day the port completed
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: rec.factories(),
 		CheckDestroy:             checkNoForcedCancels(t, env),
@@ -276,6 +277,11 @@ func TestAccDID_portOutCompleted(t *testing.T) {
 				PreConfig: func() {
 					po := env.RequestPortOut(t, gainingCarrier, testFOCDate, number)
 					env.CompletePortOut(t, po.ID)
+					n, _ := apiNumber(t, env, number)
+					if n.PortOut == nil || n.PortOut.CompletedAt == nil {
+						t.Fatalf("%s after its port completed: %+v", number, n)
+					}
+					portDate = n.PortOut.CompletedAt.UTC().Format(time.DateOnly)
 					rec.reset()
 				},
 				Config: withDID,
@@ -294,9 +300,11 @@ func TestAccDID_portOutCompleted(t *testing.T) {
 				Check: resource.ComposeTestCheckFunc(
 					checkBilledAt(t, env, number, sipstation.StatusPortedOut),
 					func(*terraform.State) error {
-						return rec.requireWarning("plan", billed, number, gainingCarrier, "1.50 USD a month",
-							"Remove this resource from your configuration", "stops the billing")
+						return rec.requireWarning("plan", billed, number, gainingCarrier, "on "+portDate,
+							"1.50 USD a month", "Remove this resource from your configuration", "stops the billing")
 					},
+					// Once per number: no plan warned twice.
+					func(*terraform.State) error { return rec.requireOnePerCall("plan", billed) },
 				),
 			},
 			{

@@ -126,6 +126,21 @@ func (r *diagRecorder) requireWarning(call, summary string, phrases ...string) e
 	return nil
 }
 
+// requireOnePerCall is a check that no single call of a kind returned the
+// diagnostic with summary more than once.
+func (r *diagRecorder) requireOnePerCall(call, summary string) error {
+	perCall := map[int]int{}
+	for _, d := range r.find(call, summary) {
+		perCall[d.Seq]++
+	}
+	for _, n := range perCall {
+		if n > 1 {
+			return fmt.Errorf("one %s call returned %q %d times, want once", call, summary, n)
+		}
+	}
+	return nil
+}
+
 func (r *diagRecorder) all() []recordedDiag {
 	r.mu.Lock()
 	defer r.mu.Unlock()
