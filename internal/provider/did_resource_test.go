@@ -20,15 +20,19 @@ import (
 
 const didAddr = "sipstation_did.main"
 
-// didHCL is sipstation_did.main in location loc with the given body lines.
-func didHCL(loc, body string) string {
+// numberHCL is a number resource named main in location loc with the given
+// body lines.
+func numberHCL(resourceType, loc, body string) string {
 	return fmt.Sprintf(`
-resource "sipstation_did" "main" {
+resource %q "main" {
   location_id = sipstation_location.%s.id
 %s
 }
-`, loc, body)
+`, resourceType, loc, body)
 }
+
+// didHCL is sipstation_did.main in location loc.
+func didHCL(loc, body string) string { return numberHCL("sipstation_did", loc, body) }
 
 // expectDID lists state checks of sipstation_did.main.
 func expectDID(attr string, v knownvalue.Check) statecheck.StateCheck {

@@ -20,14 +20,7 @@ import (
 const tollFreeAddr = "sipstation_toll_free_number.main"
 
 // tollFreeHCL is sipstation_toll_free_number.main in location loc.
-func tollFreeHCL(loc, body string) string {
-	return fmt.Sprintf(`
-resource "sipstation_toll_free_number" "main" {
-  location_id = sipstation_location.%s.id
-%s
-}
-`, loc, body)
-}
+func tollFreeHCL(loc, body string) string { return numberHCL("sipstation_toll_free_number", loc, body) }
 
 func expectTollFree(attr string, v knownvalue.Check) statecheck.StateCheck {
 	return statecheck.ExpectKnownValue(tollFreeAddr, tfjsonpath.New(attr), v)
