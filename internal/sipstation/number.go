@@ -30,7 +30,9 @@ func NormalizeNumber(s string) (string, error) {
 	}
 	d := digits.String()
 	if strings.HasPrefix(in, "+") && !strings.HasPrefix(d, "1") {
-		return "", fmt.Errorf("%q has country code +%s; only NANP numbers (+1) are served", s, firstN(d, 3))
+		// Country codes are one to three digits long and only a table tells
+		// which, so the message names no code it would have to guess.
+		return "", fmt.Errorf("%q is not a NANP number: its country code is not +1, and only NANP numbers (+1) are served", s)
 	}
 	if len(d) == 11 && d[0] == '1' {
 		d = d[1:]
@@ -58,11 +60,4 @@ func AreaCode(e164 string) string {
 		return ""
 	}
 	return e164[2:5]
-}
-
-func firstN(s string, n int) string {
-	if len(s) < n {
-		return s
-	}
-	return s[:n]
 }
