@@ -32,7 +32,7 @@ func TestNormalizeNumberFunction_Run(t *testing.T) {
 		"empty":          {input: "", want: errResult(`the number is empty; expected a NANP number such as +14155550123`)},
 		"letters":        {input: "415-555-CALL", want: errResult(`"415-555-CALL" contains 'C', which is not part of a phone number; expected a NANP number such as +14155550123`)},
 		"other country":  {input: "+442071838750", want: errResult(`"+442071838750" is not a NANP number: its country code is not +1, and only NANP numbers (+1) are served`)},
-		"too short":      {input: "555-0123", want: errResult(`"555-0123" has 7 digits after the country code; a NANP number has 10 (area code, exchange, line), as in +14155550123`)},
+		"too short":      {input: "555-0123", want: errResult(`"555-0123" has 7 digits; a NANP number has 10 (area code, exchange, line) after an optional +1, as in +14155550123`)},
 		"bad area code":  {input: "115-555-0123", want: errResult(`"115-555-0123" has area code 115; a NANP area code cannot start with 0 or 1`)},
 		"bad exchange":   {input: "415-155-0123", want: errResult(`"415-155-0123" has exchange 155; a NANP exchange cannot start with 0 or 1`)},
 		"plus elsewhere": {input: "415+5550123", want: errResult(`"415+5550123" contains '+', which is not part of a phone number; expected a NANP number such as +14155550123`)},
@@ -111,7 +111,7 @@ output "bad" {
   value = provider::sipstation::normalize_number("+44 20 7183 8750")
 }
 `,
-				ExpectError: regexp.MustCompile(`(?s)country\s+code\s+\+442;\s+only\s+NANP\s+numbers\s+\(\+1\)\s+are\s+served`),
+				ExpectError: regexp.MustCompile(`(?s)is\s+not\s+a\s+NANP\s+number:\s+its\s+country\s+code\s+is\s+not\s+\+1`),
 			},
 		},
 	})

@@ -34,7 +34,7 @@ func TestNumberValidator(t *testing.T) {
 		},
 		{
 			"short", localNumber, types.StringValue("555-0123"),
-			`"555-0123" has 7 digits after the country code; a NANP number has 10 (area code, exchange, line), as in +14155550123. ` +
+			`"555-0123" has 7 digits; a NANP number has 10 (area code, exchange, line) after an optional +1, as in +14155550123. ` +
 				`Write a local number in any common form, such as +14155550123, 415-555-0123 or (415) 555-0123.`,
 		},
 		{

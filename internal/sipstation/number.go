@@ -38,7 +38,7 @@ func NormalizeNumber(s string) (string, error) {
 		d = d[1:]
 	}
 	if len(d) != 10 {
-		return "", fmt.Errorf("%q has %d digits after the country code; a NANP number has 10 (area code, exchange, line), as in +14155550123", s, len(d))
+		return "", fmt.Errorf("%q has %d digits; a NANP number has 10 (area code, exchange, line) after an optional +1, as in +14155550123", s, len(d))
 	}
 	if d[0] < '2' {
 		return "", fmt.Errorf("%q has area code %s; a NANP area code cannot start with 0 or 1", s, d[:3])
