@@ -735,9 +735,8 @@ func (r *numberResource) Update(ctx context.Context, req resource.UpdateRequest,
 		n, err := r.client.UpdateNumber(ctx, e164, u)
 		if err != nil {
 			resp.Diagnostics.AddError("Cannot Update Number",
-				fmt.Sprintf("SIPStation did not change %s; it keeps its previous settings and location, and the "+
-					"number stays active. Fix what the error below names (for example the E911 address), then "+
-					"apply again.\n\n%s", e164, err))
+				fmt.Sprintf("SIPStation did not change %s; it keeps its previous settings and location, and its "+
+					"service is untouched: nothing was cancelled. %s\n\n%s", e164, updateHint(err, u), err))
 			return
 		}
 		resp.Diagnostics.Append(p.fromAPI(ctx, n, false)...)
@@ -746,6 +745,19 @@ func (r *numberResource) Update(ctx context.Context, req resource.UpdateRequest,
 	// Only the plan's own marker goes; whatever else is private stays.
 	resp.Diagnostics.Append(resp.Private.SetKey(ctx, privatePlannedFromPrior, nil)...)
 	resp.Diagnostics.Append(resp.State.Set(ctx, plan)...)
+}
+
+// updateHint says what to do about a failed update u.
+func updateHint(err error, u sipstation.NumberUpdate) string {
+	switch {
+	case errors.Is(err, sipstation.ErrPortOutPending):
+		return "A port-out of the number is pending, and SIPStation moves no number while it is being ported: " +
+			"set location_id back to its current location until the port completes or is rejected."
+	case errors.Is(err, sipstation.ErrNotFound) && u.LocationID != nil:
+		return fmt.Sprintf("Check location_id: this account has no location %s (a location of another "+
+			"account cannot be used), so the number was not moved.", *u.LocationID)
+	}
+	return "Fix what the error below names (for example the E911 address), then apply again."
 }
 
 // Delete cancels the number, unless the guard refuses.
