@@ -17,9 +17,14 @@ check "no_number_billed_after_port_out" {
   }
 }
 
+variable "location_id" {
+  description = "The location whose toll-free numbers to list, such as loc_8f14e45fceea167a."
+  type        = string
+}
+
 # All toll-free numbers of one location.
 data "sipstation_numbers" "toll_free" {
-  location_id = "loc_8f14e45fceea167a"
+  location_id = var.location_id
   type        = "toll_free"
 }
 
