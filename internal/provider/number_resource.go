@@ -6,6 +6,7 @@ package provider
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"time"
@@ -495,7 +496,14 @@ func (r *numberResource) ModifyPlan(ctx context.Context, req resource.ModifyPlan
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	resp.Diagnostics.Append(resp.Private.SetKey(ctx, privatePlannedFromPrior, []byte("true"))...)
+	// The marker holds the number: the create half of a replace (planned
+	// next, without state) guards the number the replace cancels.
+	marker, err := json.Marshal(state.base().ID.ValueString())
+	if err != nil {
+		resp.Diagnostics.AddError("Cannot Plan Number", fmt.Sprintf("encode the plan marker: %s", err))
+		return
+	}
+	resp.Diagnostics.Append(resp.Private.SetKey(ctx, privatePlannedFromPrior, marker)...)
 	// numberPlanModifier plans the stored number unless the number changes,
 	// which replaces the resource, or is known only at apply, which does not.
 	// (resp.RequiresReplace holds only what this method adds, so it cannot
@@ -544,6 +552,15 @@ func (r *numberResource) modifyCreatePlan(ctx context.Context, req resource.Modi
 	resp.Diagnostics.Append(diags...)
 	if fromPrior == nil {
 		resp.Diagnostics.Append(resp.Private.SetKey(ctx, privatePlannedWithoutPrior, []byte("true"))...)
+	} else {
+		// The create half of a replace (-replace, replace_triggered_by):
+		// the first half saw the same number, so only here can a pending
+		// port-out of the replaced number fail the plan. This matters for a
+		// number ordered by area code, which the check below cannot see.
+		var replaced string
+		if err := json.Unmarshal(fromPrior, &replaced); err == nil && replaced != "" {
+			guardPlan(r.liveState(ctx, &numberModel{ID: types.StringValue(replaced)}), r.typeName(), true, &resp.Diagnostics)
+		}
 	}
 
 	var configured types.String

@@ -269,8 +269,8 @@ func TestAccSafety_destroyAllWithOnePending(t *testing.T) {
 
 // TestAccSafety_replaceTriggeredBy: replace_triggered_by (like -replace,
 // which terraform-plugin-testing cannot pass) plans to cancel a configured
-// number and order it again. The create half fails the plan, port or no
-// port.
+// number and order it again. The create half fails the plan: the number is
+// held, or, while its port is pending, with the port-out error.
 func TestAccSafety_replaceTriggeredBy(t *testing.T) {
 	t.Parallel()
 	env := acctest.New(t)
@@ -306,7 +306,7 @@ resource "sipstation_did" "main" {
 					portOut = env.RequestPortOut(t, gainingCarrier, testFOCDate, number)
 				},
 				Config:      config("two"),
-				ExpectError: alreadyHeldError(number),
+				ExpectError: pendingError(number, "sipstation_did"),
 			},
 			{
 				// Back to the first trigger: no replace, the number is kept.
@@ -726,6 +726,75 @@ func TestAccSafety_faultsDuringDelete(t *testing.T) {
 				PreConfig: func() { proxy.set(0, true) },
 				Config:    base,
 				Check:     resource.ComposeTestCheckFunc(checkCancelled(t, env, n1), cancelledOnce(t, env, 2)),
+			},
+		},
+	})
+}
+
+// TestAccSafety_replaceByAreaCodeWhilePending: a number ordered by area code
+// carries no number in its configuration, so the create half of a
+// replace_triggered_by (or -replace) cannot tell that it replaces a held
+// number. The plan still fails while the port is pending (the replace is
+// guarded like a destroy), even with create_before_destroy, which would
+// otherwise order a second number before the refused cancel.
+func TestAccSafety_replaceByAreaCodeWhilePending(t *testing.T) {
+	t.Parallel()
+	env := acctest.New(t)
+	env.RequireEmulator(t)
+	const number = "+12125550100" // the first free number of 212
+	config := func(trigger, lifecycle string) string {
+		return env.ProviderConfig() + locationHCL("main", "Main") + fmt.Sprintf(`
+resource "terraform_data" "trigger" {
+  input = %q
+}
+resource "sipstation_did" "main" {
+  location_id = sipstation_location.main.id
+  area_code   = "212"
+  lifecycle {
+    replace_triggered_by = [terraform_data.trigger]
+%s
+  }
+}
+`, trigger, lifecycle)
+	}
+	var portOut sipstation.PortOut
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		CheckDestroy:             checkCancelled(t, env, number),
+		Steps: []resource.TestStep{
+			{Config: config("one", "")},
+			{
+				PreConfig:   func() { portOut = env.RequestPortOut(t, gainingCarrier, testFOCDate, number) },
+				Config:      config("two", ""),
+				PlanOnly:    true,
+				ExpectError: pendingError(number, "sipstation_did"),
+			},
+			{Config: config("one", "    create_before_destroy = true")},
+			{
+				Config:      config("two", "    create_before_destroy = true"),
+				PlanOnly:    true,
+				ExpectError: pendingError(number, "sipstation_did"),
+			},
+			{
+				Config: config("one", ""),
+				Check: resource.ComposeTestCheckFunc(
+					checkAllBilled(t, env, sipstation.StatusPortOutPending, number),
+					cancelledOnce(t, env, 0),
+					func(*terraform.State) error {
+						var list struct {
+							Data []sipstation.Number `json:"data"`
+						}
+						env.Get(t, "/v1/numbers", &list)
+						if len(list.Data) != 1 {
+							return fmt.Errorf("the account holds %d numbers, want only %s", len(list.Data), number)
+						}
+						return nil
+					},
+				),
+			},
+			{
+				PreConfig: func() { env.CompletePortOut(t, portOut.ID) },
+				Config:    config("one", ""),
 			},
 		},
 	})
