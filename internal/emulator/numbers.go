@@ -493,22 +493,23 @@ func moveNumber(c *call, n *numberRec, raw json.RawMessage) error {
 		return invalid("/location_id", "location %s is closed; a number can move only to an active location", id)
 	}
 	if n.Status == sipstation.StatusPortOutPending {
-		return portOutPendingError(n, "moving it")
+		return portOutPendingError(n, "it cannot move to another location while the port is in progress")
 	}
 	n.moveTo(id, c.now)
 	return nil
 }
 
 // portOutPendingError is the 409 for an action blocked by a pending port-out,
-// naming the number, the gaining carrier and the FOC date.
-func portOutPendingError(n *numberRec, action string) error {
+// naming the number, the gaining carrier and the FOC date, and saying what
+// the pending port means for the action refused.
+func portOutPendingError(n *numberRec, consequence string) error {
 	po := n.PortOut
 	if po == nil {
 		return fmt.Errorf("number %s is port_out_pending without a port-out", n.Number.Number)
 	}
 	return errf(http.StatusConflict, sipstation.CodePortOutPending,
-		"number %s has a pending port-out (%s) to %s with FOC date %s; %s now would lose the number for good. Keep it until the port completes (it then shows status ported_out) or is rejected",
-		n.Number.Number, po.ID, po.CarrierName, po.FOCDate, action)
+		"number %s has a pending port-out (%s) to %s with FOC date %s; %s. Keep it until the port completes (it then shows status ported_out) or is rejected",
+		n.Number.Number, po.ID, po.CarrierName, po.FOCDate, consequence)
 }
 
 func cancelNumber(c *call) (*result, error) {
@@ -524,7 +525,7 @@ func cancelNumber(c *call) (*result, error) {
 	}
 	if n.Status == sipstation.StatusPortOutPending {
 		if !force {
-			return nil, portOutPendingError(n, "cancelling it")
+			return nil, portOutPendingError(n, "cancelling it now would lose the number for good")
 		}
 		// As the web store does: the port fails and the number is lost.
 		if err := failPortOut(c, n); err != nil {
