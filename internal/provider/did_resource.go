@@ -77,7 +77,11 @@ var didKind = numberKind{
 		"area_code": schema.StringAttribute{
 			MarkdownDescription: "Order any free local number in this area code, such as `\"415\"`, instead of " +
 				"a particular `number`. The number ordered appears in `number` and `id`. Changing or removing " +
-				"`area_code` later changes nothing at SIPStation: the number stays.",
+				"`area_code` later changes nothing at SIPStation: the number stays. " +
+				"Once ordered, pin the number: replace `area_code` with `number` set to the number ordered (a " +
+				"plan then shows no change at SIPStation). A " +
+				"resource known only by its area code cannot be told apart from a new order, so renaming it " +
+				"without a `moved` block, or `-replace`, cancels the number and orders another one.",
 			Optional:   true,
 			Validators: []validator.String{areaCodeValidator{}},
 		},
