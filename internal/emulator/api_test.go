@@ -595,3 +595,51 @@ func TestNumbersPaging(t *testing.T) {
 		})
 	}
 }
+
+// TestNumberWireFields: each type of number carries the fields the contract
+// lists for it, whether set or not: a local number e911_address (null when
+// unset) and sms_enabled, a toll-free number resp_org, and neither the other's.
+func TestNumberWireFields(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t, emulator.Options{})
+	loc := h.newLocation(h.key, "HQ")
+	h.orderLocal(h.key, loc.ID, "+14155550100")
+	h.order(h.key, loc.ID, sipstation.NumberOrder{Type: sipstation.TypeTollFree, Number: "+18005550100"})
+
+	fields := func(raw []byte) map[string]json.RawMessage {
+		t.Helper()
+		var m map[string]json.RawMessage
+		if err := json.Unmarshal(raw, &m); err != nil {
+			t.Fatalf("decode %s: %v", raw, err)
+		}
+		return m
+	}
+	check := func(what string, m map[string]json.RawMessage, want map[string]string, absent ...string) {
+		t.Helper()
+		for k, v := range want {
+			if got, ok := m[k]; !ok || string(got) != v {
+				t.Errorf("%s: %s = %s (present %t), want %s", what, k, got, ok, v)
+			}
+		}
+		for _, k := range absent {
+			if _, ok := m[k]; ok {
+				t.Errorf("%s: carries %s, which the contract does not list for it", what, k)
+			}
+		}
+	}
+	local := map[string]string{"e911_address": "null", "sms_enabled": "false"}
+	tollFree := map[string]string{"resp_org": `"SIPS1"`}
+
+	check("GET local", fields(h.do(http.MethodGet, numberPath("+14155550100"), h.key, nil).body), local, "resp_org")
+	check("GET toll-free", fields(h.do(http.MethodGet, numberPath("+18005550100"), h.key, nil).body), tollFree, "e911_address", "sms_enabled")
+
+	var list struct {
+		Data []json.RawMessage `json:"data"`
+	}
+	h.call(http.MethodGet, "/v1/numbers", nil, http.StatusOK, &list)
+	if len(list.Data) != 2 {
+		t.Fatalf("listed %d numbers, want 2", len(list.Data))
+	}
+	check("listed local", fields(list.Data[0]), local, "resp_org")
+	check("listed toll-free", fields(list.Data[1]), tollFree, "e911_address", "sms_enabled")
+}

@@ -245,7 +245,7 @@ func orderNumber(c *call) (*result, error) {
 	if err := c.tx.putNumber(n); err != nil {
 		return nil, err
 	}
-	return jsonResult(http.StatusCreated, n.Number)
+	return jsonResult(http.StatusCreated, wireNumber(n.Number))
 }
 
 // validateOrder checks an order; it returns the number asked for, or "" when
@@ -339,7 +339,7 @@ func getNumber(c *call) (*result, error) {
 	if err != nil {
 		return nil, err
 	}
-	return jsonResult(http.StatusOK, n.Number)
+	return jsonResult(http.StatusOK, wireNumber(n.Number))
 }
 
 func listNumbers(c *call) (*result, error) {
@@ -383,9 +383,9 @@ func listNumbers(c *call) (*result, error) {
 	if err != nil {
 		return nil, err
 	}
-	out := make([]sipstation.Number, len(rows))
+	out := make([]any, len(rows))
 	for i, n := range rows {
-		out[i] = n.Number
+		out[i] = wireNumber(n.Number)
 	}
 	return pageResult(p, out, total)
 }
@@ -451,7 +451,7 @@ func updateNumber(c *call) (*result, error) {
 	if err := c.tx.putNumber(n); err != nil {
 		return nil, err
 	}
-	return jsonResult(http.StatusOK, n.Number)
+	return jsonResult(http.StatusOK, wireNumber(n.Number))
 }
 
 // patchObject reads a PATCH member that is either null, which removes the
@@ -540,7 +540,7 @@ func cancelNumber(c *call) (*result, error) {
 	if err := c.tx.putNumber(n); err != nil {
 		return nil, err
 	}
-	return jsonResult(http.StatusOK, n.Number)
+	return jsonResult(http.StatusOK, wireNumber(n.Number))
 }
 
 // failPortOut cancels the pending port-out of n, which is being force
@@ -577,4 +577,20 @@ func failPortOut(c *call, n *numberRec) error {
 	n.PortOut.Status = sipstation.PortOutCancelled
 	n.Lost = true
 	return nil
+}
+
+// localNumber is a local number as the contract shows it: e911_address is
+// always there, null when unset. The shared type omits it when unset, so
+// that toll-free numbers, which have none, do not carry it.
+type localNumber struct {
+	sipstation.Number
+	E911Address *sipstation.E911Address `json:"e911_address"` // shadows the embedded, omitempty field
+}
+
+// wireNumber is what the API answers for n.
+func wireNumber(n sipstation.Number) any {
+	if n.Type == sipstation.TypeLocal {
+		return localNumber{Number: n, E911Address: n.E911Address}
+	}
+	return n
 }
