@@ -212,6 +212,7 @@ func (p *SipstationProvider) DataSources(_ context.Context) []func() datasource.
 		NewStatementsDataSource,
 		NewStatementDataSource,
 		NewNumbersDataSource,
+		NewAvailableNumbersDataSource,
 	}
 }
 
