@@ -1,13 +1,10 @@
 package provider
 
 import (
-	"context"
 	"errors"
 	"fmt"
-	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
-	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/sipstation-community/terraform-provider-sipstation/internal/sipstation"
@@ -162,29 +159,6 @@ func statementAttributes() map[string]schema.Attribute {
 // gave none.
 func linkURL(c *sipstation.Client, link string) types.String {
 	return stringOrNull(c.LinkURL(link))
-}
-
-// dateValidator accepts a calendar date in YYYY-MM-DD form.
-type dateValidator struct{}
-
-var _ validator.String = dateValidator{}
-
-func (dateValidator) Description(context.Context) string {
-	return "must be a date in YYYY-MM-DD form"
-}
-
-func (v dateValidator) MarkdownDescription(ctx context.Context) string {
-	return "must be a date in `YYYY-MM-DD` form"
-}
-
-func (dateValidator) ValidateString(_ context.Context, req validator.StringRequest, resp *validator.StringResponse) {
-	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
-		return
-	}
-	if _, err := time.Parse(time.DateOnly, req.ConfigValue.ValueString()); err != nil {
-		resp.Diagnostics.AddAttributeError(req.Path, "Invalid Date",
-			fmt.Sprintf("%q is no calendar date in YYYY-MM-DD form, such as 2025-01-31.", req.ConfigValue.ValueString()))
-	}
 }
 
 // locationErrorDetail explains a failed call about a location; a 404 means

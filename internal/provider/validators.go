@@ -184,3 +184,26 @@ func capitalize(s string) string {
 	}
 	return strings.ToUpper(s[:1]) + s[1:]
 }
+
+// dateValidator accepts a calendar date in YYYY-MM-DD form.
+type dateValidator struct{}
+
+var _ validator.String = dateValidator{}
+
+func (dateValidator) Description(context.Context) string {
+	return "must be a date in YYYY-MM-DD form"
+}
+
+func (v dateValidator) MarkdownDescription(ctx context.Context) string {
+	return "must be a date in `YYYY-MM-DD` form"
+}
+
+func (dateValidator) ValidateString(_ context.Context, req validator.StringRequest, resp *validator.StringResponse) {
+	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
+		return
+	}
+	if _, err := time.Parse(time.DateOnly, req.ConfigValue.ValueString()); err != nil {
+		resp.Diagnostics.AddAttributeError(req.Path, "Invalid Date",
+			fmt.Sprintf("%q is no calendar date in YYYY-MM-DD form, such as 2025-01-31.", req.ConfigValue.ValueString()))
+	}
+}

@@ -159,3 +159,39 @@ func TestNumberPlanModifier(t *testing.T) {
 		})
 	}
 }
+
+func TestDateValidator(t *testing.T) {
+	t.Parallel()
+
+	tests := map[string]struct {
+		value     types.String
+		wantError string // the diagnostic's detail, "" for none
+	}{
+		"date":        {value: types.StringValue("2026-02-28")},
+		"leap day":    {value: types.StringValue("2028-02-29")},
+		"null":        {value: types.StringNull()},
+		"unknown":     {value: types.StringUnknown()},
+		"no leap day": {value: types.StringValue("2026-02-29"), wantError: `"2026-02-29" is no calendar date in YYYY-MM-DD form, such as 2025-01-31.`},
+		"month 13":    {value: types.StringValue("2026-13-01"), wantError: `"2026-13-01" is no calendar date in YYYY-MM-DD form, such as 2025-01-31.`},
+		"unpadded":    {value: types.StringValue("2026-1-5"), wantError: `"2026-1-5" is no calendar date in YYYY-MM-DD form, such as 2025-01-31.`},
+		"with time":   {value: types.StringValue("2026-01-05T00:00:00Z"), wantError: `"2026-01-05T00:00:00Z" is no calendar date in YYYY-MM-DD form, such as 2025-01-31.`},
+		"us order":    {value: types.StringValue("01/05/2026"), wantError: `"01/05/2026" is no calendar date in YYYY-MM-DD form, such as 2025-01-31.`},
+		"empty":       {value: types.StringValue(""), wantError: `"" is no calendar date in YYYY-MM-DD form, such as 2025-01-31.`},
+	}
+	for name, tc := range tests {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			req := validator.StringRequest{Path: path.Root("from"), ConfigValue: tc.value}
+			var resp validator.StringResponse
+			dateValidator{}.ValidateString(context.Background(), req, &resp)
+
+			var got string
+			if resp.Diagnostics.HasError() {
+				got = resp.Diagnostics.Errors()[0].Detail()
+			}
+			if diff := cmp.Diff(tc.wantError, got); diff != "" {
+				t.Errorf("validate %s mismatch (-want +got):\n%s", tc.value, diff)
+			}
+		})
+	}
+}
