@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"maps"
 	"net/http"
-	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -27,7 +26,6 @@ const (
 	respOrg           = "SIPS1"             // the RespOrg of SIPStation's toll-free numbers
 )
 
-var areaCodeRE = regexp.MustCompile(`^[2-9][0-9]{2}$`)
 
 // poolNumbers lists the pool's numbers of a type, optionally of one area code
 // (a toll-free prefix for toll-free numbers), in order.
@@ -107,7 +105,7 @@ func listAvailableNumbers(c *call) (*result, error) {
 	}
 	q := c.r.URL.Query()
 	areaCode := q.Get("area_code")
-	if areaCode != "" && !areaCodeRE.MatchString(areaCode) {
+	if areaCode != "" && !sipstation.IsAreaCode(areaCode) {
 		return nil, invalid("", "query parameter area_code must be three digits, the first 2-9, not %q", areaCode)
 	}
 	limit := 20
@@ -283,7 +281,7 @@ func validateOrder(in *sipstation.NumberOrder) (string, error) {
 	case in.Number == "" && in.AreaCode == "":
 		return "", invalid("/number", "give the number to order (E.164, such as +14155550100) or, for a local number, an area_code")
 	case in.AreaCode != "":
-		if !areaCodeRE.MatchString(in.AreaCode) {
+		if !sipstation.IsAreaCode(in.AreaCode) {
 			return "", invalid("/area_code", "area_code must be three digits, the first 2-9, not %q", in.AreaCode)
 		}
 		if slices.Contains(sipstation.TollFreePrefixes, in.AreaCode) {

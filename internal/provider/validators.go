@@ -138,12 +138,8 @@ func (areaCodeValidator) ValidateString(_ context.Context, req validator.StringR
 
 // areaCodeProblem explains what is wrong with a local area code, or returns "".
 func areaCodeProblem(code string) string {
-	valid := len(code) == 3 && code[0] >= '2' && code[0] <= '9'
-	for _, r := range code {
-		valid = valid && r >= '0' && r <= '9'
-	}
 	switch {
-	case !valid:
+	case !sipstation.IsAreaCode(code):
 		return fmt.Sprintf("%q is no NANP area code: write three digits, the first from 2 to 9, such as \"415\".", code)
 	case slices.Contains(sipstation.TollFreePrefixes, code):
 		return fmt.Sprintf("%s is a toll-free prefix; sipstation_did orders local numbers, by a local area code such as "+

@@ -54,6 +54,15 @@ func IsTollFree(e164 string) bool {
 	return len(e164) == 12 && slices.Contains(TollFreePrefixes, e164[2:5])
 }
 
+// IsAreaCode reports whether s has the form of a NANP area code: three
+// digits, the first from 2 to 9.
+func IsAreaCode(s string) bool {
+	if len(s) != 3 || s[0] < '2' || s[0] > '9' {
+		return false
+	}
+	return s[1] >= '0' && s[1] <= '9' && s[2] >= '0' && s[2] <= '9'
+}
+
 // AreaCode returns the area code of an E.164 NANP number.
 func AreaCode(e164 string) string {
 	if len(e164) != 12 {

@@ -91,3 +91,15 @@ func TestIsTollFreeAndAreaCode(t *testing.T) {
 		})
 	}
 }
+
+func TestIsAreaCode(t *testing.T) {
+	t.Parallel()
+	for code, want := range map[string]bool{
+		"415": true, "800": true, "299": true,
+		"": false, "41": false, "4155": false, "115": false, "015": false, "4a5": false, "41 ": false,
+	} {
+		if got := sipstation.IsAreaCode(code); got != want {
+			t.Errorf("IsAreaCode(%q) = %t, want %t", code, got, want)
+		}
+	}
+}
