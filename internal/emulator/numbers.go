@@ -26,7 +26,6 @@ const (
 	respOrg           = "SIPS1"             // the RespOrg of SIPStation's toll-free numbers
 )
 
-
 // poolNumbers lists the pool's numbers of a type, optionally of one area code
 // (a toll-free prefix for toll-free numbers), in order.
 func poolNumbers(typ, areaCode string) []string {
