@@ -22,6 +22,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 
+	"github.com/sipstation-community/terraform-provider-sipstation/internal/apihttp"
 	"github.com/sipstation-community/terraform-provider-sipstation/internal/sipstation"
 )
 
@@ -146,10 +147,12 @@ func (p *SipstationProvider) Configure(ctx context.Context, req provider.Configu
 	}
 
 	clientCfg := sipstation.Config{
-		Endpoint:  endpoint,
-		APIKey:    apiKey,
-		UserAgent: userAgent(p.version, req.TerraformVersion),
-		Log:       tflogHook,
+		Endpoint: endpoint,
+		APIKey:   apiKey,
+		Options: apihttp.Options{
+			UserAgent: userAgent(p.version, req.TerraformVersion),
+			Log:       tflogHook,
+		},
 	}
 	if !cfg.MaxRetries.IsNull() {
 		// The client reads 0 as "its default" and a negative value as "none".

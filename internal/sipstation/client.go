@@ -7,49 +7,26 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
-	"math"
-	"math/rand/v2"
-	"net"
 	"net/http"
 	"net/url"
 	"strconv"
 	"strings"
-	"sync/atomic"
-	"time"
 
 	"github.com/google/uuid"
-	"github.com/hashicorp/go-cleanhttp"
-	"github.com/hashicorp/go-retryablehttp"
+
+	"github.com/sipstation-community/terraform-provider-sipstation/internal/apihttp"
 )
 
 // userAgentToken is appended to every User-Agent, so the service can tell
 // this client apart from whatever program embeds it.
 const userAgentToken = "sipstation-go/v1"
 
-// Defaults of Config.
-const (
-	DefaultMaxRetries     = 4
-	DefaultRequestTimeout = 30 * time.Second
-	DefaultRetryWaitMin   = 500 * time.Millisecond
-	DefaultRetryWaitMax   = 30 * time.Second
-	DefaultMaxRetryAfter  = 60 * time.Second
-)
-
 // pageSize is the page size the client asks for when it walks a list.
 const pageSize = 100
 
-// maxBody bounds what the client reads of one answer, so a misbehaving
-// endpoint cannot exhaust the memory of the program that embeds it.
-const maxBody = 64 << 20
-
-// LogFunc receives one entry per HTTP attempt: method, url, status (or
-// error), duration_ms, attempt, and idempotency_key, rate_limit_remaining
-// and retry_after when present. It never receives a header value that
-// carries the API key.
-type LogFunc func(ctx context.Context, msg string, fields map[string]any)
-
-// Config configures a Client. Only Endpoint and APIKey are required.
+// Config configures a Client. Only Endpoint and APIKey are required; the
+// embedded Options are the retry, logging and redaction policy every API
+// client of this project shares (package apihttp).
 type Config struct {
 	// Endpoint is the base URL, e.g. https://api.example.com or
 	// http://127.0.0.1:8787; the client appends /v1. Plain http is only
@@ -57,35 +34,14 @@ type Config struct {
 	// clear text.
 	Endpoint string
 	APIKey   string
-	// UserAgent identifies the program using the client; the client appends
-	// its own token to it.
-	UserAgent string
-	// MaxRetries is how often a failed attempt is retried: DefaultMaxRetries
-	// when 0, none when negative.
-	MaxRetries int
-	// RequestTimeout bounds each attempt; DefaultRequestTimeout when 0.
-	RequestTimeout time.Duration
-	// RetryWaitMin and RetryWaitMax bound the jittered exponential backoff
-	// between attempts; DefaultRetryWaitMin / DefaultRetryWaitMax when 0.
-	RetryWaitMin, RetryWaitMax time.Duration
-	// MaxRetryAfter caps how long a server's Retry-After is honoured;
-	// DefaultMaxRetryAfter when 0.
-	MaxRetryAfter time.Duration
-	// Log, when set, receives one entry per HTTP attempt.
-	Log LogFunc
-	// HTTPClient is the base client whose transport is used; its Timeout is
-	// replaced by RequestTimeout. A pooled client of its own when nil.
-	HTTPClient *http.Client
+	apihttp.Options
 }
 
 // Client calls the SIPStation API v1. It is safe for concurrent use.
 type Client struct {
-	baseURL   string // endpoint with /v1, no trailing slash
-	endpoint  string // as the user gave it, for messages
-	apiKey    string
-	userAgent string
-	timeout   time.Duration
-	rc        *retryablehttp.Client
+	baseURL string // endpoint with /v1, no trailing slash
+	apiKey  string
+	http    *apihttp.Client
 }
 
 // New checks cfg and returns a Client. It makes no request: CheckAuth does.
@@ -97,133 +53,22 @@ func New(cfg Config) (*Client, error) {
 	if strings.TrimSpace(cfg.APIKey) == "" {
 		return nil, errors.New("the API key is empty; every request to the SIPStation API needs one")
 	}
-	maxRetries := cfg.MaxRetries
-	switch {
-	case maxRetries == 0:
-		maxRetries = DefaultMaxRetries
-	case maxRetries < 0:
-		maxRetries = 0
+	hc, err := apihttp.New(cfg.Endpoint, userAgentToken, cfg.Options, cfg.APIKey)
+	if err != nil {
+		return nil, err
 	}
-	timeout := cmp.Or(cfg.RequestTimeout, DefaultRequestTimeout)
-	waitMin := cmp.Or(cfg.RetryWaitMin, DefaultRetryWaitMin)
-	waitMax := cmp.Or(cfg.RetryWaitMax, DefaultRetryWaitMax)
-	if waitMin > waitMax {
-		return nil, fmt.Errorf("the minimum retry wait %s is longer than the maximum %s", waitMin, waitMax)
-	}
-	maxRetryAfter := cmp.Or(cfg.MaxRetryAfter, DefaultMaxRetryAfter)
-
-	hc := cleanhttp.DefaultPooledClient()
-	if cfg.HTTPClient != nil {
-		copied := *cfg.HTTPClient
-		hc = &copied
-	}
-	transport := hc.Transport
-	if transport == nil {
-		transport = http.DefaultTransport
-	}
-	hc.Transport = &logTransport{next: transport, log: cfg.Log}
-	hc.Timeout = timeout
-
-	rc := &retryablehttp.Client{
-		HTTPClient:   hc,
-		RetryWaitMin: waitMin,
-		RetryWaitMax: waitMax,
-		RetryMax:     maxRetries,
-		// The default policy is the one wanted: retry connection errors,
-		// 429 and 5xx except 501 (which will not change), never other 4xx,
-		// and stop at once when the context ends.
-		CheckRetry: retryablehttp.DefaultRetryPolicy,
-		Backoff:    backoff(maxRetryAfter),
-		// Hand the last answer back as it is: do turns it into an APIError
-		// that says retries were exhausted.
-		ErrorHandler: retryablehttp.PassthroughErrorHandler,
-	}
-
-	return &Client{
-		baseURL:   base,
-		endpoint:  cfg.Endpoint,
-		apiKey:    cfg.APIKey,
-		userAgent: strings.TrimSpace(cfg.UserAgent + " " + userAgentToken),
-		timeout:   timeout,
-		rc:        rc,
-	}, nil
+	return &Client{baseURL: base, apiKey: cfg.APIKey, http: hc}, nil
 }
 
 // parseEndpoint checks the endpoint and returns it with /v1 appended.
 func parseEndpoint(endpoint string) (string, error) {
-	const want = "expected a base URL such as https://api.example.com"
-	if strings.TrimSpace(endpoint) == "" {
-		return "", errors.New("the endpoint is empty; " + want)
-	}
-	u, err := url.Parse(endpoint)
+	u, err := apihttp.CheckBaseURL(endpoint, "https://api.example.com")
 	if err != nil {
-		return "", fmt.Errorf("the endpoint %q is not a URL (%s): %w", endpoint, want, err)
-	}
-	if u.Hostname() == "" {
-		return "", fmt.Errorf("the endpoint %q has no host; %s", endpoint, want)
-	}
-	if u.User != nil || u.RawQuery != "" || u.Fragment != "" {
-		return "", fmt.Errorf("the endpoint %q has user info, a query or a fragment; %s (the API key is given on its own)", u.Redacted(), want)
-	}
-	switch u.Scheme {
-	case "https":
-	case "http":
-		if !isLoopback(u.Hostname()) {
-			return "", fmt.Errorf("the endpoint %q uses plain http to a host that is not loopback; the API key would cross the network in clear text, so use https (plain http is accepted only for 127.0.0.0/8, ::1 and localhost)", endpoint)
-		}
-	default:
-		return "", fmt.Errorf("the endpoint %q has scheme %q; expected https (or http for a loopback host)", endpoint, u.Scheme)
+		return "", err
 	}
 	// Accept a base URL given with /v1 already, rather than calling /v1/v1.
 	path := strings.TrimSuffix(strings.TrimSuffix(u.EscapedPath(), "/"), "/v1")
 	return u.Scheme + "://" + u.Host + path + "/v1", nil
-}
-
-func isLoopback(host string) bool {
-	if strings.EqualFold(host, "localhost") {
-		return true
-	}
-	ip := net.ParseIP(host)
-	return ip != nil && ip.IsLoopback()
-}
-
-// backoff honours a 429's or 503's Retry-After, capped by maxRetryAfter, and
-// otherwise waits an exponentially growing, jittered time between min and
-// max, so that many clients throttled together do not retry in lockstep.
-func backoff(maxRetryAfter time.Duration) retryablehttp.Backoff {
-	return func(lo, hi time.Duration, attempt int, resp *http.Response) time.Duration {
-		if resp != nil && (resp.StatusCode == http.StatusTooManyRequests || resp.StatusCode == http.StatusServiceUnavailable) {
-			if d, ok := parseRetryAfter(resp.Header.Get("Retry-After"), time.Now()); ok {
-				return min(d, maxRetryAfter)
-			}
-		}
-		d := hi
-		if attempt < 32 { // beyond that the shift overflows; hi applies anyway
-			d = min(lo<<attempt, hi)
-		}
-		// Equal jitter: half fixed, half random.
-		return d/2 + rand.N(d/2+1)
-	}
-}
-
-// parseRetryAfter reads a Retry-After header: delay seconds or an HTTP date.
-func parseRetryAfter(v string, now time.Time) (time.Duration, bool) {
-	v = strings.TrimSpace(v)
-	if v == "" {
-		return 0, false
-	}
-	if secs, err := strconv.ParseInt(v, 10, 64); err == nil {
-		if secs < 0 {
-			return 0, false
-		}
-		// Clamp what would overflow a Duration; MaxRetryAfter caps it anyway.
-		return time.Duration(min(secs, int64(math.MaxInt64/time.Second))) * time.Second, true
-	}
-	t, err := http.ParseTime(v)
-	if err != nil {
-		return 0, false
-	}
-	return max(t.Sub(now), 0), true
 }
 
 // request is one API call, before it is sent.
@@ -252,87 +97,38 @@ func (c *Client) send(ctx context.Context, r request) ([]byte, error) {
 		target.WriteString("?" + r.query.Encode())
 	}
 
-	var body any // stays nil, not an empty []byte, when there is none
+	header := http.Header{
+		"Authorization": {"Bearer " + c.apiKey},
+		"Accept":        {cmp.Or(r.accept, "application/json")},
+	}
+	var body []byte
 	if r.body != nil {
 		b, err := json.Marshal(r.body)
 		if err != nil {
 			return nil, fmt.Errorf("encode request: %w", err)
 		}
 		body = b
-	}
-
-	attempts := new(atomic.Int32)
-	ctx = context.WithValue(ctx, attemptsKey{}, attempts)
-	req, err := retryablehttp.NewRequestWithContext(ctx, r.method, target.String(), body)
-	if err != nil {
-		return nil, fmt.Errorf("build request: %w", err)
-	}
-	req.Header.Set("Authorization", "Bearer "+c.apiKey)
-	req.Header.Set("User-Agent", c.userAgent)
-	req.Header.Set("Accept", cmp.Or(r.accept, "application/json"))
-	if body != nil {
-		req.Header.Set("Content-Type", "application/json; charset=utf-8")
+		header.Set("Content-Type", "application/json; charset=utf-8")
 	}
 	if r.method == http.MethodPost {
 		// The same key goes out on every retry of this call: the server
 		// replays its first answer instead of executing the request again,
 		// so a lost answer can never, say, order a number twice.
-		req.Header.Set("Idempotency-Key", uuid.NewString())
+		header.Set("Idempotency-Key", uuid.NewString())
 	}
 
-	resp, err := c.rc.Do(req)
-	if err != nil {
-		return nil, c.transportError(ctx, err, int(attempts.Load()))
-	}
-	defer func() { _ = resp.Body.Close() }()
-
-	data, err := readBody(resp.Body)
-	if err != nil {
-		return nil, c.transportError(ctx, fmt.Errorf("read answer: %w", err), int(attempts.Load()))
-	}
-	if resp.StatusCode >= 200 && resp.StatusCode < 300 {
-		return data, nil
-	}
-	apiErr := decodeError(resp.StatusCode, data)
-	if n := attempts.Load(); n > 1 && retryableStatus(resp.StatusCode) {
-		return nil, fmt.Errorf("gave up after %d attempts: %w", n, apiErr)
-	}
-	return nil, apiErr
-}
-
-func readBody(r io.Reader) ([]byte, error) {
-	data, err := io.ReadAll(io.LimitReader(r, maxBody+1))
+	resp, err := c.http.Do(ctx, apihttp.Request{Method: r.method, URL: target.String(), Header: header, Body: body})
 	if err != nil {
 		return nil, err
 	}
-	if len(data) > maxBody {
-		return nil, fmt.Errorf("the answer is larger than %d MiB", maxBody>>20)
+	if resp.StatusCode >= 200 && resp.StatusCode < 300 {
+		return resp.Body, nil
 	}
-	return data, nil
-}
-
-// retryableStatus mirrors retryablehttp.DefaultRetryPolicy for statuses.
-func retryableStatus(code int) bool {
-	return code == http.StatusTooManyRequests || (code >= 500 && code != http.StatusNotImplemented)
-}
-
-// transportError explains an attempt that got no answer.
-func (c *Client) transportError(ctx context.Context, err error, attempts int) error {
-	if ctxErr := ctx.Err(); ctxErr != nil {
-		// The caller gave up (cancelled, or its own deadline passed): say
-		// so, and keep context.Canceled / DeadlineExceeded matchable.
-		return fmt.Errorf("request to %s stopped: %w", c.endpoint, ctxErr)
+	apiErr := decodeError(resp.StatusCode, resp.Body)
+	if resp.Retried() {
+		return nil, fmt.Errorf("gave up after %d attempts: %w", resp.Attempts, apiErr)
 	}
-	tries := "1 attempt"
-	if attempts != 1 {
-		tries = fmt.Sprintf("%d attempts", attempts)
-	}
-	var netErr net.Error
-	if errors.As(err, &netErr) && netErr.Timeout() {
-		return fmt.Errorf("no answer from %s within %s (%s); the service may be down or overloaded, or the endpoint wrong; try again later or allow a longer request timeout: %w",
-			c.endpoint, c.timeout, tries, err)
-	}
-	return fmt.Errorf("cannot reach %s (%s): %w", c.endpoint, tries, err)
+	return nil, apiErr
 }
 
 // decodeError turns a non-2xx answer into an *APIError: the first error
@@ -343,14 +139,10 @@ func decodeError(status int, body []byte) *APIError {
 	if err := json.Unmarshal(body, &eb); err == nil && len(eb.Errors) > 0 && eb.Errors[0].Code != "" {
 		return &APIError{StatusCode: status, ErrorObject: eb.Errors[0]}
 	}
-	detail := strings.TrimSpace(string(body))
-	if len(detail) > 200 {
-		detail = detail[:200] + "..."
-	}
 	return &APIError{StatusCode: status, ErrorObject: ErrorObject{
 		Code:   codeForStatus(status),
 		Title:  http.StatusText(status),
-		Detail: detail,
+		Detail: apihttp.TrimmedBody(body),
 	}}
 }
 
@@ -445,48 +237,4 @@ func (c *Client) CheckAuth(ctx context.Context) error {
 		return fmt.Errorf("check API key: %w", err)
 	}
 	return nil
-}
-
-type attemptsKey struct{}
-
-// logTransport counts the attempts of a call and reports each to the Log
-// hook. It sees the request's headers but only ever logs the idempotency
-// key, never Authorization.
-type logTransport struct {
-	next http.RoundTripper
-	log  LogFunc
-}
-
-func (t *logTransport) RoundTrip(req *http.Request) (*http.Response, error) {
-	attempt := 0
-	if n, ok := req.Context().Value(attemptsKey{}).(*atomic.Int32); ok {
-		attempt = int(n.Add(1))
-	}
-	start := time.Now()
-	resp, err := t.next.RoundTrip(req)
-	if t.log == nil {
-		return resp, err
-	}
-	fields := map[string]any{
-		"method":      req.Method,
-		"url":         req.URL.Redacted(),
-		"attempt":     attempt,
-		"duration_ms": time.Since(start).Milliseconds(),
-	}
-	if k := req.Header.Get("Idempotency-Key"); k != "" {
-		fields["idempotency_key"] = k
-	}
-	if err != nil {
-		fields["error"] = err.Error()
-	} else {
-		fields["status"] = resp.StatusCode
-		if v := resp.Header.Get("X-RateLimit-Remaining"); v != "" {
-			fields["rate_limit_remaining"] = v
-		}
-		if v := resp.Header.Get("Retry-After"); v != "" {
-			fields["retry_after"] = v
-		}
-	}
-	t.log(req.Context(), "SIPStation API request", fields)
-	return resp, err
 }

@@ -14,6 +14,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/sipstation-community/terraform-provider-sipstation/internal/acctest"
+	"github.com/sipstation-community/terraform-provider-sipstation/internal/apihttp"
 	"github.com/sipstation-community/terraform-provider-sipstation/internal/emulator"
 	"github.com/sipstation-community/terraform-provider-sipstation/internal/sipstation"
 )
@@ -23,15 +24,17 @@ import (
 
 // emulatorClient returns a client for env with short backoff waits; a
 // Retry-After from the emulator is honoured all the same.
-func emulatorClient(t *testing.T, env *acctest.Env, log sipstation.LogFunc) *sipstation.Client {
+func emulatorClient(t *testing.T, env *acctest.Env, log apihttp.LogFunc) *sipstation.Client {
 	t.Helper()
 	c, err := sipstation.New(sipstation.Config{
-		Endpoint:     env.Endpoint,
-		APIKey:       env.APIKey,
-		UserAgent:    "terraform-provider-sipstation/test",
-		RetryWaitMin: 10 * time.Millisecond,
-		RetryWaitMax: 100 * time.Millisecond,
-		Log:          log,
+		Endpoint: env.Endpoint,
+		APIKey:   env.APIKey,
+		Options: apihttp.Options{
+			UserAgent:    "terraform-provider-sipstation/test",
+			RetryWaitMin: 10 * time.Millisecond,
+			RetryWaitMax: 100 * time.Millisecond,
+			Log:          log,
+		},
 	})
 	if err != nil {
 		t.Fatalf("New: %v", err)
@@ -133,12 +136,14 @@ func TestEmulatorDroppedAnswerReplayed(t *testing.T) {
 			env.RequireEmulator(t)
 			logs := &logCapture{}
 			c, err := sipstation.New(sipstation.Config{
-				Endpoint:     env.Endpoint,
-				APIKey:       env.APIKey,
-				RetryWaitMin: 10 * time.Millisecond,
-				RetryWaitMax: 100 * time.Millisecond,
-				Log:          logs.log,
-				HTTPClient:   &http.Client{Transport: &http.Transport{DisableKeepAlives: !tt.keepAlive}},
+				Endpoint: env.Endpoint,
+				APIKey:   env.APIKey,
+				Options: apihttp.Options{
+					RetryWaitMin: 10 * time.Millisecond,
+					RetryWaitMax: 100 * time.Millisecond,
+					Log:          logs.log,
+					HTTPClient:   &http.Client{Transport: &http.Transport{DisableKeepAlives: !tt.keepAlive}},
+				},
 			})
 			if err != nil {
 				t.Fatal(err)

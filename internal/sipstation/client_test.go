@@ -19,6 +19,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 	"github.com/google/uuid"
 
+	"github.com/sipstation-community/terraform-provider-sipstation/internal/apihttp"
 	"github.com/sipstation-community/terraform-provider-sipstation/internal/sipstation"
 )
 
@@ -31,11 +32,13 @@ func newClient(t *testing.T, handler http.Handler, mod ...func(*sipstation.Confi
 	srv := httptest.NewServer(handler)
 	t.Cleanup(srv.Close)
 	cfg := sipstation.Config{
-		Endpoint:     srv.URL,
-		APIKey:       testKey,
-		UserAgent:    "terraform-provider-sipstation/test",
-		RetryWaitMin: time.Millisecond,
-		RetryWaitMax: 5 * time.Millisecond,
+		Endpoint: srv.URL,
+		APIKey:   testKey,
+		Options: apihttp.Options{
+			UserAgent:    "terraform-provider-sipstation/test",
+			RetryWaitMin: time.Millisecond,
+			RetryWaitMax: 5 * time.Millisecond,
+		},
 	}
 	for _, m := range mod {
 		m(&cfg)
@@ -164,7 +167,7 @@ func TestNewConfigErrors(t *testing.T) {
 	}{
 		"empty key":     {cfg: sipstation.Config{Endpoint: "https://api.example.com"}, wantErr: "API key is empty"},
 		"blank key":     {cfg: sipstation.Config{Endpoint: "https://api.example.com", APIKey: " "}, wantErr: "API key is empty"},
-		"waits swapped": {cfg: sipstation.Config{Endpoint: "https://api.example.com", APIKey: "k", RetryWaitMin: time.Second, RetryWaitMax: time.Millisecond}, wantErr: "minimum retry wait"},
+		"waits swapped": {cfg: sipstation.Config{Endpoint: "https://api.example.com", APIKey: "k", Options: apihttp.Options{RetryWaitMin: time.Second, RetryWaitMax: time.Millisecond}}, wantErr: "minimum retry wait"},
 	}
 	for name, tt := range tests {
 		t.Run(name, func(t *testing.T) {
@@ -482,7 +485,7 @@ func TestConnectionRefused(t *testing.T) {
 	srv := httptest.NewServer(http.NotFoundHandler())
 	endpoint := srv.URL
 	srv.Close()
-	c, err := sipstation.New(sipstation.Config{Endpoint: endpoint, APIKey: testKey, MaxRetries: 1, RetryWaitMin: time.Millisecond, RetryWaitMax: time.Millisecond})
+	c, err := sipstation.New(sipstation.Config{Endpoint: endpoint, APIKey: testKey, Options: apihttp.Options{MaxRetries: 1, RetryWaitMin: time.Millisecond, RetryWaitMax: time.Millisecond}})
 	if err != nil {
 		t.Fatal(err)
 	}

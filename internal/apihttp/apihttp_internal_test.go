@@ -1,4 +1,4 @@
-package sipstation
+package apihttp
 
 import (
 	"net/http"
