@@ -282,7 +282,7 @@ func (d *PortOutDetailsDataSource) Read(ctx context.Context, req datasource.Read
 				FeeFreeFrom: types.StringValue(freeFrom.Format(time.DateOnly)),
 			})
 			resp.Diagnostics.AddAttributeWarning(at, "Early Port-Out Fee",
-				fmt.Sprintf("%s was activated on %s, so on %s, the port date this kit assumes (port_date, today "+
+				fmt.Sprintf("%s was activated on %s: on %s, the port date this kit assumes (port_date, today "+
 					"unless set), SIPStation will have held it under 90 days. A port-out that completes before %s "+
 					"costs the early port-out fee, %s USD, on the next statement of location %s. Ask the new "+
 					"carrier for a FOC date on or after %s to avoid it, or accept the fee.",
