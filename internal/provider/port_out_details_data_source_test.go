@@ -613,3 +613,47 @@ func TestAccPortOutDetailsDataSource_missingLOADetails(t *testing.T) {
 		},
 	})
 }
+
+func TestFeeFreeFrom(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct{ activated, want string }{
+		{"2026-01-10T15:04:05Z", "2026-04-11"},      // 90 days later at 15:04: the next day is free
+		{"2026-01-10T00:00:00Z", "2026-04-10"},      // exactly midnight 90 days later: that day is free
+		{"2026-12-01T23:59:59Z", "2027-03-02"},      // across a year
+		{"2026-01-10T20:00:00-05:00", "2026-04-12"}, // 2026-01-11T01:00Z
+		{"2024-02-28T12:00:00Z", "2024-05-29"},      // a leap year
+		{"2026-01-10T00:00:00.5Z", "2026-04-11"},    // half a second after midnight
+	} {
+		activated, err := time.Parse(time.RFC3339Nano, tc.activated)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := feeFreeFrom(activated).Format(time.DateOnly); got != tc.want {
+			t.Errorf("feeFreeFrom(%s) = %s, want %s", tc.activated, got, tc.want)
+		}
+	}
+}
+
+func TestFirstStatementDate(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		created    string
+		billingDay int
+		want       string
+	}{
+		{"2026-03-05T10:00:00Z", 5, "2026-04-05"},  // created on its billing day: next month
+		{"2026-01-31T10:00:00Z", 28, "2026-02-28"}, // billing day capped at 28, still ahead this month
+		{"2026-12-15T00:00:00Z", 15, "2027-01-15"}, // across a year
+		{"2026-03-29T10:00:00Z", 28, "2026-04-28"}, // the 28th already passed
+		{"2026-06-10T10:00:00Z", 0, "2026-07-10"},  // no billing day given: the day of creation
+	} {
+		created, err := time.Parse(time.RFC3339, tc.created)
+		if err != nil {
+			t.Fatal(err)
+		}
+		loc := &sipstation.Location{CreatedAt: created, BillingDay: tc.billingDay}
+		if got := firstStatementDate(loc).Format(time.DateOnly); got != tc.want {
+			t.Errorf("firstStatementDate(created %s, billing day %d) = %s, want %s", tc.created, tc.billingDay, got, tc.want)
+		}
+	}
+}
