@@ -233,6 +233,34 @@ MAIN="$("$TERRAFORM" -chdir="$WORK/tf" output -raw main_number)"
 [ "$(status_of "$SALES")" = 200 ] || fail "the sales number $SALES is not in the account"
 ok "ordered main line $MAIN, sales line $SALES and toll-free $TOLL_FREE"
 
+step "The port-out kit: what the new carrier's LOA asks for" \
+	"The new carrier's Letter of Authorization must match the organization name and" \
+	"service address SIPStation has on file, and asks for the account number and the" \
+	"latest bill. kit.tf reads them all for the sales line, with its early port-out fee."
+show "cp kit.tf ."
+cp "$DEMO_SRC/kit.tf" "$WORK/tf/"
+tf_capture "$WORK/kit.txt" apply -auto-approve || fail "terraform apply of the kit failed"
+flat "$WORK/kit.txt" | grep -qF "Early Port-Out Fee" || fail "the kit does not warn that $SALES would cost the early port-out fee"
+flat "$WORK/kit.txt" | grep -qE "first statement falls due on [0-9]{4}-[0-9]{2}-[0-9]{2}" ||
+	fail "the kit does not say when the first statement falls due"
+mkdir -p "$OUT_DIR"
+show "terraform output -json port_out_kit > examples/demo/out/port-out-kit.json"
+"$TERRAFORM" -chdir="$WORK/tf" output -json port_out_kit >"$OUT_DIR/port-out-kit.json" ||
+	fail "writing the kit failed"
+ACCOUNT="$("$TERRAFORM" -chdir="$WORK/tf" output -raw account_number)"
+for want in "$SALES" "$ACCOUNT" "Example Widgets LLC" "Suite 300" '"fee":"25.00"'; do
+	tr -d ' \n' <"$OUT_DIR/port-out-kit.json" | grep -qF "${want// /}" ||
+		fail "examples/demo/out/port-out-kit.json does not show $want"
+done
+tr -d ' \n' <"$OUT_DIR/port-out-kit.json" | grep -qF '"statement_date":null' ||
+	fail "the kit names a statement, but the location has none yet"
+ok "examples/demo/out/port-out-kit.json: account $ACCOUNT, Example Widgets LLC, $SALES, fee 25.00"
+say "No statement has fallen due yet, so the kit has no PDF and says when the first" \
+	"one will; the last step writes it. The new carrier has what it needs: remove the" \
+	"kit, which would refuse the number once its port-out is pending."
+show "rm kit.tf"
+rm "$WORK/tf/kit.tf"
+
 step "A gaining carrier requests a port-out of the sales line" \
 	"You never start a port-out yourself: your new carrier does, with your account" \
 	"number and latest bill. The emulator's admin route plays that carrier."

@@ -216,6 +216,7 @@ func (p *SipstationProvider) DataSources(_ context.Context) []func() datasource.
 		NewStatementDataSource,
 		NewNumbersDataSource,
 		NewAvailableNumbersDataSource,
+		NewPortOutDetailsDataSource,
 	}
 }
 

@@ -157,13 +157,7 @@ func (d *StatementDataSource) latest(ctx context.Context, locationID string, res
 		resp.Diagnostics.AddError("Cannot Read Latest Statement", locationErrorDetail(locationID, "list the statements of", err))
 		return sipstation.Statement{}, false
 	}
-	if len(statements) > 0 {
-		newest := statements[0]
-		for _, s := range statements[1:] {
-			if s.Date > newest.Date {
-				newest = s
-			}
-		}
+	if newest, ok := newestStatement(statements); ok {
 		return newest, true
 	}
 
