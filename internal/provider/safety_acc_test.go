@@ -298,7 +298,7 @@ resource "sipstation_did" "main" {
 			{Config: config("one")},
 			{
 				Config:      config("two"),
-				ExpectError: regexp.MustCompile(alreadyHeldError(number).String() + `[\s\S]*replace_triggered_by`),
+				ExpectError: regexp.MustCompile(`Refusing to Replace Number[\s\S]*` + regexp.QuoteMeta(number) + `[\s\S]*replace_triggered_by[\s\S]*Nothing\s+was\s+cancelled\s+or\s+ordered`),
 			},
 			{
 				PreConfig: func() {
@@ -329,8 +329,9 @@ resource "sipstation_did" "main" {
 }
 
 // TestAccSafety_moveWhilePending: moving a number to another location while
-// its port is pending is refused by SIPStation (409); the number stays where
-// it was, pending, billed, and in state at its old location.
+// its port is pending fails at plan (SIPStation would refuse it with a 409);
+// the number stays where it was, pending, billed, and in state at its old
+// location.
 func TestAccSafety_moveWhilePending(t *testing.T) {
 	t.Parallel()
 	env := acctest.New(t)
@@ -351,9 +352,12 @@ func TestAccSafety_moveWhilePending(t *testing.T) {
 				},
 			},
 			{
-				PreConfig:   func() { portOut = env.RequestPortOut(t, gainingCarrier, testFOCDate, number) },
-				Config:      locations + didHCL("branch", `  number = "`+number+`"`),
-				ExpectError: regexp.MustCompile(`Cannot Update Number[\s\S]*` + regexp.QuoteMeta(number) + `[\s\S]*nothing\s+was\s+cancelled[\s\S]*port-out\s+of\s+the\s+number\s+is\s+pending[\s\S]*set\s+location_id\s+back[\s\S]*409\s+port_out_pending`),
+				PreConfig: func() { portOut = env.RequestPortOut(t, gainingCarrier, testFOCDate, number) },
+				Config:    locations + didHCL("branch", `  number = "`+number+`"`),
+				// Refused at plan time, naming the port.
+				PlanOnly: true,
+				ExpectError: regexp.MustCompile(`Number Has a Pending Port-Out: Not Moved[\s\S]*` + regexp.QuoteMeta(number) +
+					`[\s\S]*` + gainingCarrier + `\s+\(FOC\s+date\s+` + testFOCDate + `\)[\s\S]*moves\s+no\s+number[\s\S]*Keep\s+location_id`),
 			},
 			{
 				Config: locations + didHCL("main", `  number = "`+number+`"`),

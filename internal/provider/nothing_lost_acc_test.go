@@ -1,0 +1,313 @@
+package provider
+
+// Terraform-driven tests of the paths by which a number could be cancelled,
+// replaced or ordered twice that the guard alone does not cover: tainted
+// resources (with and without create_before_destroy), orders and cancels
+// whose answers are lost, and the plan-time refusals of replaces and moves.
+// Each asserts the emulator's inventory afterwards.
+
+import (
+	"fmt"
+	"net/http"
+	"net/url"
+	"regexp"
+	"testing"
+
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/terraform"
+
+	"github.com/sipstation-community/terraform-provider-sipstation/internal/acctest"
+	"github.com/sipstation-community/terraform-provider-sipstation/internal/emulator"
+	"github.com/sipstation-community/terraform-provider-sipstation/internal/sipstation"
+)
+
+const cbdLifecycle = "\n  lifecycle {\n    create_before_destroy = true\n  }\n"
+
+// checkInventory is a check that the account holds exactly the numbers
+// given, all billed, and that nothing was cancelled with force.
+func checkInventory(t *testing.T, env *acctest.Env, numbers ...string) resource.TestCheckFunc {
+	return func(s *terraform.State) error {
+		var list struct {
+			Data []sipstation.Number `json:"data"`
+		}
+		if code := env.Get(t, "/v1/numbers?page[size]=1000", &list); code != http.StatusOK {
+			return fmt.Errorf("list numbers: status %d", code)
+		}
+		want := map[string]bool{}
+		for _, n := range numbers {
+			want[n] = true
+		}
+		var got []string
+		for _, n := range list.Data {
+			got = append(got, n.Number)
+			if !want[n.Number] || !n.Billing.Active {
+				return fmt.Errorf("the account holds %v (billed %v for %s), want exactly %v", got, n.Billing.Active, n.Number, numbers)
+			}
+		}
+		if len(list.Data) != len(numbers) {
+			return fmt.Errorf("the account holds %d numbers, want exactly %v", len(list.Data), numbers)
+		}
+		return checkNoForcedCancels(t, env)(s)
+	}
+}
+
+// checkInState is a check that address holds number, not tainted.
+func checkInState(address, number string) resource.TestCheckFunc {
+	return func(s *terraform.State) error {
+		rs, ok := s.RootModule().Resources[address]
+		if !ok {
+			return fmt.Errorf("%s is not in state", address)
+		}
+		if rs.Primary.ID != number || rs.Primary.Tainted {
+			return fmt.Errorf("%s: id %s tainted %v, want %s untainted", address, rs.Primary.ID, rs.Primary.Tainted, number)
+		}
+		return nil
+	}
+}
+
+// taintedError is the plan error for a tainted number ordered by area code.
+func taintedError(number string) *regexp.Regexp {
+	return regexp.MustCompile(`Refusing to Replace a Tainted Number[\s\S]*` + regexp.QuoteMeta(number) +
+		`[\s\S]*terraform\s+untaint[\s\S]*Nothing\s+was\s+ordered\s+or\s+cancelled`)
+}
+
+// TestAccSafety_taintedByAreaCode: a tainted number ordered by area code,
+// with or without create_before_destroy, fails the plan before anything is
+// ordered or cancelled, and with a pending port the plan names the port.
+func TestAccSafety_taintedByAreaCode(t *testing.T) {
+	t.Parallel()
+	env := acctest.New(t)
+	env.RequireEmulator(t)
+	const number = "+12125550100" // the first free number of 212
+	config := func(lifecycle string) string {
+		return env.ProviderConfig() + locationHCL("main", "Main") + didHCL("main", `  area_code = "212"`+lifecycle)
+	}
+	var portOut sipstation.PortOut
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		CheckDestroy:             checkCancelled(t, env, number),
+		Steps: []resource.TestStep{
+			{Config: config(cbdLifecycle), Check: checkInventory(t, env, number)},
+			{
+				Taint:       []string{didAddr},
+				Config:      config(cbdLifecycle),
+				ExpectError: taintedError(number),
+			},
+			{
+				PreConfig:   func() { mustCheck(t, checkInventory(t, env, number)) },
+				Config:      config(""),
+				ExpectError: taintedError(number),
+			},
+			{
+				PreConfig:   func() { portOut = env.RequestPortOut(t, gainingCarrier, testFOCDate, number) },
+				Config:      config(cbdLifecycle),
+				ExpectError: pendingError(number, "sipstation_did"),
+			},
+			{
+				Config:      config(""),
+				ExpectError: pendingError(number, "sipstation_did"),
+			},
+			{
+				// Still the one number, pending; nothing was ordered or
+				// cancelled. The port completes, and destroy cancels it.
+				PreConfig: func() {
+					mustCheck(t, checkInventory(t, env, number))
+					mustCheck(t, cancelledOnce(t, env, 0))
+					env.CompletePortOut(t, portOut.ID)
+				},
+				Config: env.ProviderConfig() + locationHCL("main", "Main"),
+				Check:  checkCancelled(t, env, number),
+			},
+		},
+	})
+}
+
+// TestAccSafety_taintedByNumber: a tainted number given by number fails the
+// plan with and without create_before_destroy (the account holds it), and
+// with a pending port the plan names the port.
+func TestAccSafety_taintedByNumber(t *testing.T) {
+	t.Parallel()
+	env := acctest.New(t)
+	env.RequireEmulator(t)
+	const number = "+14155550100"
+	config := func(lifecycle string) string {
+		return env.ProviderConfig() + locationHCL("main", "Main") + didHCL("main", `  number = "`+number+`"`+lifecycle)
+	}
+	var portOut sipstation.PortOut
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		CheckDestroy:             checkCancelled(t, env, number),
+		Steps: []resource.TestStep{
+			{Config: config(cbdLifecycle)},
+			{
+				Taint:       []string{didAddr},
+				Config:      config(cbdLifecycle),
+				ExpectError: regexp.MustCompile(alreadyHeldError(number).String() + `[\s\S]*tainted[\s\S]*terraform\s+untaint`),
+			},
+			{
+				PreConfig:   func() { portOut = env.RequestPortOut(t, gainingCarrier, testFOCDate, number) },
+				Config:      config(cbdLifecycle),
+				ExpectError: pendingError(number, "sipstation_did"),
+			},
+			{
+				Config:      config(""),
+				ExpectError: pendingError(number, "sipstation_did"),
+			},
+			{
+				PreConfig: func() {
+					mustCheck(t, checkInventory(t, env, number))
+					mustCheck(t, cancelledOnce(t, env, 0))
+					env.CompletePortOut(t, portOut.ID)
+				},
+				Config: env.ProviderConfig() + locationHCL("main", "Main"),
+				Check:  checkCancelled(t, env, number),
+			},
+		},
+	})
+}
+
+// lostOrderHCL is a DID ordered by area code 212 whose order may take 3 s.
+func lostOrderHCL(env *acctest.Env, lifecycle string) string {
+	provider := fmt.Sprintf("provider \"sipstation\" {\n  endpoint    = %q\n  api_key     = %q\n  max_retries = 1\n}\n", env.Endpoint, env.APIKey)
+	return provider + locationHCL("main", "Main") + didHCL("main", `  area_code = "212"
+  timeouts {
+    create = "3s"
+  }`+lifecycle)
+}
+
+// lostOrderSteps drops every answer to the order of a DID by area code 212:
+// the apply says the outcome is unknown and how to find the number, and
+// state holds a pending order.
+func lostOrderSteps(t *testing.T, env *acctest.Env, config string) []resource.TestStep {
+	return []resource.TestStep{
+		{Config: env.ProviderConfig() + locationHCL("main", "Main")},
+		{
+			PreConfig: func() {
+				env.SetFaults(t, emulator.Faults{DropAfterCommit: 1, Methods: []string{http.MethodPost}})
+			},
+			Config: config,
+			ExpectError: regexp.MustCompile(`Order Outcome Unknown[\s\S]*a\s+local\s+number\s+in\s+area\s+code\s+212` +
+				`[\s\S]*whether\s+SIPStation\s+ordered\s+it\s+is\s+unknown[\s\S]*pending\s+order[\s\S]*Apply\s+again` +
+				`[\s\S]*never\s+a\s+second\s+number[\s\S]*data\s+"sipstation_numbers"[\s\S]*terraform\s+import`),
+		},
+	}
+}
+
+// checkReplayed is a check that the order was answered once and replayed.
+func checkReplayed(t *testing.T, env *acctest.Env) resource.TestCheckFunc {
+	return func(*terraform.State) error {
+		m := env.Metrics(t)
+		if got := m.Routes["POST /v1/locations/{location_id}/numbers"].Statuses["201"]; got < 2 {
+			return fmt.Errorf("%d answered orders, want the first and at least one replay", got)
+		}
+		if m.IdempotentReplays == 0 {
+			return fmt.Errorf("no order was replayed: %+v", m)
+		}
+		return nil
+	}
+}
+
+// TestAccSafety_orderAnswersLost: every answer to an order is lost after
+// SIPStation committed it. The next apply replays the order and gets the
+// number ordered then: one number, never two.
+func TestAccSafety_orderAnswersLost(t *testing.T) {
+	t.Parallel()
+	env := acctest.New(t)
+	env.RequireEmulator(t)
+	const number = "+12125550100"
+	config := lostOrderHCL(env, "")
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		CheckDestroy:             checkCancelled(t, env, number),
+		Steps: append(lostOrderSteps(t, env, config),
+			resource.TestStep{
+				// The order went through once; the fault is gone; the next
+				// apply replays the order and finds that number.
+				PreConfig: func() {
+					env.SetFaults(t, emulator.Faults{})
+					mustCheck(t, checkInventory(t, env, number))
+				},
+				Config: config,
+				Check: resource.ComposeTestCheckFunc(
+					checkInState(didAddr, number),
+					checkInventory(t, env, number),
+					cancelledOnce(t, env, 0),
+					checkReplayed(t, env),
+				),
+			},
+		),
+	})
+}
+
+// TestAccSafety_orderAnswersLostCreateBeforeDestroy: with
+// create_before_destroy Terraform creates the replacement of a pending order
+// before it removes it, so the provider cannot hand the replacement the
+// order's key. The apply stops before ordering anything: still one number.
+func TestAccSafety_orderAnswersLostCreateBeforeDestroy(t *testing.T) {
+	t.Parallel()
+	env := acctest.New(t)
+	env.RequireEmulator(t)
+	const number = "+12125550100"
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		CheckDestroy:             checkCancelled(t, env, number),
+		Steps: append(lostOrderSteps(t, env, lostOrderHCL(env, cbdLifecycle)),
+			resource.TestStep{
+				PreConfig:   func() { env.SetFaults(t, emulator.Faults{}) },
+				Config:      lostOrderHCL(env, cbdLifecycle),
+				ExpectError: regexp.MustCompile(`inconsistent final plan[\s\S]*order_idempotency_key`),
+			},
+			resource.TestStep{
+				// Nothing more was ordered. (The way out the error gives is
+				// to find the number and import it; here the test cancels
+				// it, and the pending order leaves state.)
+				PreConfig: func() {
+					mustCheck(t, checkInventory(t, env, number))
+					mustCheck(t, cancelledOnce(t, env, 0))
+					if code := env.Do(t, http.MethodDelete, "/v1/numbers/"+url.PathEscape(number), nil, nil); code != http.StatusOK {
+						t.Fatalf("cancel %s: status %d", number, code)
+					}
+				},
+				Config: env.ProviderConfig() + locationHCL("main", "Main"),
+			},
+		),
+	})
+}
+
+// TestAccSafety_cancelAnswersLost: every answer to a cancel is lost after
+// SIPStation cancelled the number. The provider asks and finds it gone: the
+// apply succeeds, the resource leaves state, nothing says "still billed".
+func TestAccSafety_cancelAnswersLost(t *testing.T) {
+	t.Parallel()
+	env := acctest.New(t)
+	env.RequireEmulator(t)
+	const number = "+14155550100"
+	base := fmt.Sprintf("provider \"sipstation\" {\n  endpoint    = %q\n  api_key     = %q\n  max_retries = 1\n}\n", env.Endpoint, env.APIKey) +
+		locationHCL("main", "Main")
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps: []resource.TestStep{
+			{Config: base + didHCL("main", `  number = "`+number+`"`)},
+			{
+				PreConfig: func() {
+					env.SetFaults(t, emulator.Faults{DropAfterCommit: 1, Methods: []string{http.MethodDelete}})
+				},
+				Config: base,
+				Check: resource.ComposeTestCheckFunc(
+					checkCancelled(t, env, number),
+					checkInventory(t, env),
+					func(s *terraform.State) error {
+						if _, ok := s.RootModule().Resources[didAddr]; ok {
+							return fmt.Errorf("%s is still in state", didAddr)
+						}
+						if m := env.Metrics(t); m.FaultsInjected.DroppedAfterCommit == 0 {
+							return fmt.Errorf("no answer was dropped: %+v", m.FaultsInjected)
+						}
+						return nil
+					},
+				),
+			},
+			{PreConfig: func() { env.SetFaults(t, emulator.Faults{}) }, Config: base},
+		},
+	})
+}

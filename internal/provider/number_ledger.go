@@ -1,0 +1,163 @@
+package provider
+
+// The number ledger: what one configured provider (one Terraform walk, such
+// as the plan of `terraform plan` or `terraform apply`) has seen of the
+// numbers in state. Terraform tells a provider neither a resource's address
+// nor that an object is tainted: it plans the replace of a tainted object
+// exactly like a new resource, with no prior state. What it does do, in one
+// plan walk, is refresh every object in state (ReadResource, which gets the
+// tainted object too) and then plan each one; a kept or destroyed object is
+// planned from its state, a tainted one is not. The ledger records both, so
+// that the plan of a number ordered by area code can see that a number of
+// that area code and location was refreshed and is not being planned from
+// its state: the tainted object this plan would replace.
+//
+// It also carries the pending orders (see pendingOrderPrefix) that Read
+// found in state to the create plan that replays them.
+
+import (
+	"context"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/sipstation-community/terraform-provider-sipstation/internal/sipstation"
+)
+
+// taintedWait bounds how long the plan of a new area-code order waits for
+// the numbers of its area code and location that were refreshed to be
+// planned. Terraform plans an object right after refreshing it, so a kept
+// number is planned within milliseconds; one still unplanned after this
+// long is taken for tainted (the plan then fails, which is always safe).
+const taintedWait = 5 * time.Second
+
+// pendingOrderPrefix starts the id of a pending order: a resource whose
+// order was sent but never answered (see Create). The rest is the order's
+// idempotency key.
+const pendingOrderPrefix = "pending-order:"
+
+// isPendingOrder reports whether id is a pending order's, not a number's.
+func isPendingOrder(id string) bool { return strings.HasPrefix(id, pendingOrderPrefix) }
+
+// numberLedger is one walk's record; see ledgerFor.
+type numberLedger struct {
+	mu sync.Mutex
+	// refreshed holds the numbers Read refreshed in this walk, by E.164;
+	// planned is closed once ModifyPlan planned the number from its state.
+	refreshed map[string]*refreshedNumber
+	orders    []*pendingOrder
+}
+
+type refreshedNumber struct {
+	number, locationID string
+	planned            chan struct{}
+	done               bool
+}
+
+// pendingOrder is an order Read found in state whose outcome is unknown.
+type pendingOrder struct {
+	key, locationID, apiType, number, areaCode string
+	claimed                                    bool
+}
+
+// ledgers holds one ledger per configured client: Terraform configures the
+// provider once per walk, so a client is a walk.
+var (
+	ledgersMu sync.Mutex
+	ledgers   = map[*sipstation.Client]*numberLedger{}
+)
+
+func ledgerFor(c *sipstation.Client) *numberLedger {
+	ledgersMu.Lock()
+	defer ledgersMu.Unlock()
+	l, ok := ledgers[c]
+	if !ok {
+		l = &numberLedger{refreshed: map[string]*refreshedNumber{}}
+		ledgers[c] = l
+	}
+	return l
+}
+
+// sawRefresh records that Read refreshed number, held at locationID.
+func (l *numberLedger) sawRefresh(number, locationID string) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.refreshed[number] = &refreshedNumber{number: number, locationID: locationID, planned: make(chan struct{})}
+}
+
+// sawPlan records that ModifyPlan planned number from its state.
+func (l *numberLedger) sawPlan(number string) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if e, ok := l.refreshed[number]; ok && !e.done {
+		e.done = true
+		close(e.planned)
+	}
+}
+
+// unplanned returns the numbers of areaCode at locationID that were
+// refreshed in this walk and are still not planned from their state after
+// waiting up to wait for them.
+func (l *numberLedger) unplanned(ctx context.Context, locationID, areaCode string, wait time.Duration) []string {
+	l.mu.Lock()
+	var waiting []*refreshedNumber
+	for _, e := range l.refreshed {
+		if !e.done && e.locationID == locationID && sipstation.AreaCode(e.number) == areaCode {
+			waiting = append(waiting, e)
+		}
+	}
+	l.mu.Unlock()
+	if len(waiting) == 0 {
+		return nil
+	}
+	timer := time.NewTimer(wait)
+	defer timer.Stop()
+	var left []string
+	expired := false
+	for _, e := range waiting {
+		if !expired {
+			select {
+			case <-e.planned:
+				continue
+			case <-timer.C:
+				expired = true
+			case <-ctx.Done():
+				expired = true
+			}
+		}
+		select {
+		case <-e.planned:
+		default:
+			left = append(left, e.number)
+		}
+	}
+	return left
+}
+
+// sawPendingOrder records a pending order found in state.
+func (l *numberLedger) sawPendingOrder(o pendingOrder) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	for _, have := range l.orders {
+		if have.key == o.key {
+			return
+		}
+	}
+	l.orders = append(l.orders, &o)
+}
+
+// claimPendingOrder hands the key of an unclaimed pending order of the
+// same kind to the create plan that replays it. Pending orders that match
+// are interchangeable: each asked for the same thing, and whichever plan
+// replays a key gets the number ordered under it.
+func (l *numberLedger) claimPendingOrder(locationID, apiType, number, areaCode string) (string, bool) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	for _, o := range l.orders {
+		if !o.claimed && o.locationID == locationID && o.apiType == apiType && o.number == number && o.areaCode == areaCode {
+			o.claimed = true
+			return o.key, true
+		}
+	}
+	return "", false
+}
