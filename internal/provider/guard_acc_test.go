@@ -362,7 +362,7 @@ func TestAccDID_createSettingsRefused(t *testing.T) {
 					{
 						PreConfig: func() { mustCheck(t, checkInventory(t, env)) },
 						Config:    config + didHCL("main", choose),
-						Check:     resource.ComposeTestCheckFunc(checkInState(didAddr, number), checkInventory(t, env, number)),
+						Check:     resource.ComposeTestCheckFunc(checkInState(number), checkInventory(t, env, number)),
 					},
 				},
 			})

@@ -10,7 +10,9 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"os"
 	"regexp"
+	"strings"
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
@@ -51,15 +53,15 @@ func checkInventory(t *testing.T, env *acctest.Env, numbers ...string) resource.
 	}
 }
 
-// checkInState is a check that address holds number, not tainted.
-func checkInState(address, number string) resource.TestCheckFunc {
+// checkInState is a check that sipstation_did.main holds number, not tainted.
+func checkInState(number string) resource.TestCheckFunc {
 	return func(s *terraform.State) error {
-		rs, ok := s.RootModule().Resources[address]
+		rs, ok := s.RootModule().Resources[didAddr]
 		if !ok {
-			return fmt.Errorf("%s is not in state", address)
+			return fmt.Errorf("%s is not in state", didAddr)
 		}
 		if rs.Primary.ID != number || rs.Primary.Tainted {
-			return fmt.Errorf("%s: id %s tainted %v, want %s untainted", address, rs.Primary.ID, rs.Primary.Tainted, number)
+			return fmt.Errorf("%s: id %s tainted %v, want %s untainted", didAddr, rs.Primary.ID, rs.Primary.Tainted, number)
 		}
 		return nil
 	}
@@ -229,7 +231,7 @@ func TestAccSafety_orderAnswersLost(t *testing.T) {
 				},
 				Config: config,
 				Check: resource.ComposeTestCheckFunc(
-					checkInState(didAddr, number),
+					checkInState(number),
 					checkInventory(t, env, number),
 					cancelledOnce(t, env, 0),
 					checkReplayed(t, env),
@@ -308,6 +310,163 @@ func TestAccSafety_cancelAnswersLost(t *testing.T) {
 				),
 			},
 			{PreConfig: func() { env.SetFaults(t, emulator.Faults{}) }, Config: base},
+		},
+	})
+}
+
+// TestAccSafety_stateRemovedByAreaCode: a DID ordered by area code that
+// leaves state without being cancelled (terraform state rm; here a removed
+// block does the same) cannot be told apart from a new order. The plan that
+// would order again warns, naming the number the location already holds in
+// that area code; importing it instead keeps one number.
+func TestAccSafety_stateRemovedByAreaCode(t *testing.T) {
+	t.Parallel()
+	env := acctest.New(t)
+	env.RequireEmulator(t)
+	const number = "+12125550100"
+	base := env.ProviderConfig() + locationHCL("main", "Main")
+	withDID := base + didHCL("main", `  area_code = "212"`)
+	rec := &diagRecorder{}
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: rec.factories(),
+		CheckDestroy:             checkCancelled(t, env, number),
+		Steps: []resource.TestStep{
+			{Config: withDID},
+			{Config: base + removedHCL(didAddr), Check: checkInventory(t, env, number)},
+			{
+				PreConfig:          rec.reset,
+				Config:             withDID,
+				PlanOnly:           true,
+				ExpectNonEmptyPlan: true,
+			},
+			{
+				PreConfig: func() {
+					if err := rec.requireWarning("plan", "Location Already Holds Numbers in This Area Code",
+						"area code 212", number, "terraform state rm", "orders a second, billed number", "terraform import"); err != nil {
+						t.Fatal(err)
+					}
+				},
+				// The way the warning gives: import the number.
+				Config: withDID + "\nimport {\n  to = " + didAddr + "\n  id = \"" + number + "\"\n}\n",
+				Check: resource.ComposeTestCheckFunc(
+					checkInState(number),
+					checkInventory(t, env, number),
+					cancelledOnce(t, env, 0),
+				),
+			},
+		},
+	})
+}
+
+// TestAccSafety_replaceByAreaCode: the replace of a DID ordered by area code
+// (replace_triggered_by here, as -replace) cancels the number and orders a
+// different one, as documented: one number billed after, the old one
+// cancelled once, never with force.
+func TestAccSafety_replaceByAreaCode(t *testing.T) {
+	t.Parallel()
+	env := acctest.New(t)
+	env.RequireEmulator(t)
+	const first = "+12125550100"
+	config := func(trigger string) string {
+		return env.ProviderConfig() + locationHCL("main", "Main") + fmt.Sprintf(`
+resource "terraform_data" "trigger" {
+  input = %q
+}
+resource "sipstation_did" "main" {
+  location_id = sipstation_location.main.id
+  area_code   = "212"
+  lifecycle {
+    replace_triggered_by = [terraform_data.trigger]
+  }
+}
+`, trigger)
+	}
+	var second string
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		CheckDestroy:             func(s *terraform.State) error { return checkCancelled(t, env, second)(s) },
+		Steps: []resource.TestStep{
+			{Config: config("one"), Check: checkInState(first)},
+			{
+				Config: config("two"),
+				Check: resource.ComposeTestCheckFunc(
+					func(s *terraform.State) error {
+						second = s.RootModule().Resources[didAddr].Primary.ID
+						if second == first || sipstation.AreaCode(second) != "212" {
+							return fmt.Errorf("after the replace %s holds %s, want another number of 212", didAddr, second)
+						}
+						return checkInventory(t, env, second)(s)
+					},
+					checkCancelled(t, env, first),
+					cancelledOnce(t, env, 1),
+				),
+			},
+		},
+	})
+}
+
+// TestAccSafety_faultsAtScale: 200 DIDs applied and destroyed while 10% of
+// the requests are refused with a 503, 10% with a 429, and 5% lose their
+// answer after SIPStation committed them. Exactly the 200 numbers are
+// ordered (none twice), the plan after the apply is empty, and the destroy
+// cancels each once, never with force: nothing is left billed. It runs
+// under one CLI (Terraform) to keep the suite's wall time down.
+func TestAccSafety_faultsAtScale(t *testing.T) {
+	if os.Getenv("TF_ACC_PROVIDER_HOST") == "registry.opentofu.org" {
+		t.Skip("the fault run at scale runs under Terraform only (make test runs it there)")
+	}
+	t.Parallel()
+	env := acctest.New(t)
+	env.RequireEmulator(t)
+	var numbers []string
+	for _, ac := range []string{"206", "212"} {
+		for line := 100; line <= 199; line++ {
+			numbers = append(numbers, fmt.Sprintf("+1%s555%04d", ac, line))
+		}
+	}
+	quoted := make([]string, len(numbers))
+	for i, n := range numbers {
+		quoted[i] = fmt.Sprintf("%q", n)
+	}
+	provider := fmt.Sprintf("provider \"sipstation\" {\n  endpoint    = %q\n  api_key     = %q\n  max_retries = 10\n}\n", env.Endpoint, env.APIKey)
+	config := provider + locationHCL("main", "Main") + fmt.Sprintf(`
+locals {
+  numbers = [%s]
+}
+resource "sipstation_did" "each" {
+  count       = length(local.numbers)
+  location_id = sipstation_location.main.id
+  number      = local.numbers[count.index]
+}
+`, strings.Join(quoted, ", "))
+	faults := emulator.Faults{Rate5xx: 0.1, Rate429: 0.1, DropAfterCommit: 0.05}
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		CheckDestroy: func(s *terraform.State) error {
+			env.SetFaults(t, emulator.Faults{})
+			return resource.ComposeTestCheckFunc(checkInventory(t, env), cancelledOnce(t, env, int64(len(numbers))))(s)
+		},
+		Steps: []resource.TestStep{
+			{Config: provider + locationHCL("main", "Main")},
+			{
+				PreConfig: func() { env.SetFaults(t, faults) },
+				Config:    config,
+				Check: resource.ComposeTestCheckFunc(
+					func(s *terraform.State) error {
+						env.SetFaults(t, emulator.Faults{})
+						defer env.SetFaults(t, faults) // the post-apply plan and the destroy run with faults
+						for i, n := range numbers {
+							if rs, ok := s.RootModule().Resources[fmt.Sprintf("sipstation_did.each.%d", i)]; !ok || rs.Primary.ID != n || rs.Primary.Tainted {
+								return fmt.Errorf("%s is not in state as itself, untainted", n)
+							}
+						}
+						if m := env.Metrics(t); m.FaultsInjected.DroppedAfterCommit == 0 || m.FaultsInjected.TooManyRequests == 0 || m.FaultsInjected.Unavailable == 0 {
+							return fmt.Errorf("the faults were not injected: %+v", m.FaultsInjected)
+						}
+						return resource.ComposeTestCheckFunc(checkInventory(t, env, numbers...), cancelledOnce(t, env, 0))(s)
+					},
+				),
+			},
 		},
 	})
 }

@@ -674,15 +674,54 @@ func (r *numberResource) modifyCreatePlan(ctx context.Context, req resource.Modi
 	switch {
 	case e164 != "":
 		r.refuseHeldNumber(ctx, e164, replaced, resp)
-	case !areaCode.IsNull() && !areaCode.IsUnknown() && replaced != "":
-		resp.Diagnostics.AddWarning("Replacing Cancels This Number",
-			fmt.Sprintf("Terraform plans to replace %[1]s, ordered by area code %[2]s (requested with -replace or "+
-				"replace_triggered_by). The apply cancels %[1]s (its service ends; the number leaves the account "+
-				"and cannot be ordered back) and orders a different number in area code %[2]s. To keep %[1]s, "+
-				"drop the -replace option or the replace_triggered_by entry.", replaced, areaCode.ValueString()))
+	case replaced != "":
+		// The replace of a number ordered by area code: documented, and
+		// shown by the plan (must be replaced, number known after apply).
+		// A warning would not reach the user: Terraform drops the warnings
+		// of this second plan of a replace, keeping only its errors.
 	case !areaCode.IsNull() && !areaCode.IsUnknown():
 		r.refuseTaintedByAreaCode(ctx, location.ValueString(), areaCode.ValueString(), resp)
+		if !resp.Diagnostics.HasError() {
+			r.warnHeldInAreaCode(ctx, location.ValueString(), areaCode.ValueString(), resp)
+		}
 	}
+}
+
+// warnHeldInAreaCode warns, when the plan orders a number by area code,
+// about the numbers of that area code the location already holds: one of
+// them may be this resource's, dropped from state (terraform state rm),
+// and the order would then bill a second number. The provider cannot tell
+// which of them other resources manage, so it names them all.
+func (r *numberResource) warnHeldInAreaCode(ctx context.Context, locationID, areaCode string, resp *resource.ModifyPlanResponse) {
+	nums, err := r.client.ListNumbers(ctx, sipstation.NumberFilter{LocationID: locationID, Type: r.kind.apiType})
+	if err != nil {
+		tflog.Warn(ctx, "listing the location's numbers for the area-code warning failed", map[string]any{"error": err.Error()})
+		return
+	}
+	var held []string
+	for _, n := range nums {
+		if n.Billing.Active && sipstation.AreaCode(n.Number) == areaCode {
+			held = append(held, n.Number)
+		}
+	}
+	if len(held) == 0 {
+		return
+	}
+	shown := held
+	if len(shown) > 10 {
+		shown = shown[:10]
+	}
+	list := strings.Join(shown, ", ")
+	if len(held) > len(shown) {
+		list += fmt.Sprintf(" and %d more", len(held)-len(shown))
+	}
+	resp.Diagnostics.AddWarning("Location Already Holds Numbers in This Area Code",
+		fmt.Sprintf("This plan orders a new local number in area code %s for location %s, which already holds %s. "+
+			"If one of them is this resource's number (its state was removed with terraform state rm, or it was "+
+			"ordered outside Terraform), this apply orders a second, billed number: stop, and import that number "+
+			"instead (`terraform import <address> <number>`, or an import block). If you do want another number, "+
+			"apply. The provider cannot tell which of these numbers other resources of the configuration manage, "+
+			"so it names them all.", areaCode, locationID, list))
 }
 
 // planReplay plans the order whose answers were lost, under its key.

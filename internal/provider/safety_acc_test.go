@@ -431,7 +431,9 @@ func TestAccSafety_moveToAnotherAccount(t *testing.T) {
 
 // TestAccSafety_closeLocationWithPendingNumber: a location holding a number
 // (here ordered outside Terraform) whose port is pending is not closed; the
-// error lists the number, which stays untouched.
+// error lists the number with its port and says to wait for the port (not to
+// cancel or move the number, which SIPStation refuses while it is pending);
+// the number stays untouched.
 func TestAccSafety_closeLocationWithPendingNumber(t *testing.T) {
 	t.Parallel()
 	env := acctest.New(t)
@@ -459,7 +461,8 @@ func TestAccSafety_closeLocationWithPendingNumber(t *testing.T) {
 			{
 				Config: env.ProviderConfig(),
 				ExpectError: regexp.MustCompile(`Location Still Has Billed Numbers[\s\S]*` + regexp.QuoteMeta(number) +
-					`\s+\(local,\s+port_out_pending,\s+1\.50\s+a\s+month\)`),
+					`\s+\(local,\s+port_out_pending,\s+1\.50\s+a\s+month\):\s+being\s+ported\s+out\s+to\s+` + gainingCarrier +
+					`\s+\(FOC\s+date\s+` + testFOCDate + `\)[\s\S]*neither\s+cancels\s+nor\s+moves[\s\S]*Wait\s+until\s+the\s+port\s+completes`),
 			},
 			{
 				PreConfig: func() {
