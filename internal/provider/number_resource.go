@@ -1011,8 +1011,8 @@ func orderUnknownDetail(what string, order sipstation.NumberOrder, locationID, k
 		"idempotency key %[5]s. Apply again within 24 hours, with refresh: the provider sends the same order with "+
 		"the same key, and SIPStation answers with the number it ordered the first time, or orders it once if it "+
 		"never did: never a second number. Until then keep the resource's configuration as it is (the replay must "+
-		"be the same order); a plan with -refresh=false does not see the pending order, so use "+
-		"`terraform apply -replace=<address>` then.\n\n"+
+		"be the same order); a plan with -refresh=false does not see a tainted pending order, so run "+
+		"`terraform untaint <address>` first then (the plan then replaces the pending order by its replay).\n\n"+
 		"To look now: %[6]s. A number found there that no resource holds can be imported instead: "+
 		"`terraform state rm <address>`, then `terraform import <address> <number>`.\n\n%[7]s",
 		what, locationID, timeout, pendingOrderPrefix, key, find, err)
