@@ -192,11 +192,11 @@ func guardDelete(ctx context.Context, client *sipstation.Client, e164, resourceT
 		return true
 	case getErr == nil:
 		diags.AddError("Cannot Cancel Number",
-			fmt.Sprintf("SIPStation did not cancel %s: the cancel got no answer, and the number is still active and "+
-				"billed (status %s). The resource stays in state; apply again to retry.\n\n%s", e164, n.Status, err))
+			fmt.Sprintf("SIPStation did not cancel %s: the cancel failed without an answer that says so, and a read "+
+				"afterwards shows the number still active and billed (status %s). The resource stays in state; apply again to retry.\n\n%s", e164, n.Status, err))
 	default:
 		diags.AddError("Cancel Outcome Unknown",
-			fmt.Sprintf("The provider asked SIPStation to cancel %s and got no answer, and could not read the number "+
+			fmt.Sprintf("The provider asked SIPStation to cancel %s and got no answer that says what happened, and could not read the number "+
 				"afterwards, so whether it was cancelled is unknown. The resource stays in state. The next plan "+
 				"refreshes it: if SIPStation cancelled it, it leaves state then; if not, that apply cancels it."+
 				"\n\n%s\n\n%s", e164, err, getErr))

@@ -13,8 +13,10 @@ import (
 	"os"
 	"regexp"
 	"strings"
+	"sync"
 	"testing"
 
+	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
 
@@ -67,9 +69,12 @@ func checkInState(number string) resource.TestCheckFunc {
 	}
 }
 
-// taintedError is the plan error for a tainted number ordered by area code.
-func taintedError(number string) *regexp.Regexp {
-	return regexp.MustCompile(`Refusing to Replace a Tainted Number[\s\S]*` + regexp.QuoteMeta(number) +
+// first212 is the number the emulator gives the first order in area code 212.
+const first212 = "+12125550100"
+
+// taintedError is the plan error for the tainted DID holding first212.
+func taintedError() *regexp.Regexp {
+	return regexp.MustCompile(`Refusing to Replace a Tainted Number[\s\S]*` + regexp.QuoteMeta(first212) +
 		`[\s\S]*terraform\s+untaint[\s\S]*Nothing\s+was\s+ordered\s+or\s+cancelled`)
 }
 
@@ -93,12 +98,12 @@ func TestAccSafety_taintedByAreaCode(t *testing.T) {
 			{
 				Taint:       []string{didAddr},
 				Config:      config(cbdLifecycle),
-				ExpectError: taintedError(number),
+				ExpectError: taintedError(),
 			},
 			{
 				PreConfig:   func() { mustCheck(t, checkInventory(t, env, number)) },
 				Config:      config(""),
-				ExpectError: taintedError(number),
+				ExpectError: taintedError(),
 			},
 			{
 				PreConfig:   func() { portOut = env.RequestPortOut(t, gainingCarrier, testFOCDate, number) },
@@ -168,19 +173,19 @@ func TestAccSafety_taintedByNumber(t *testing.T) {
 	})
 }
 
-// lostOrderHCL is a DID ordered by area code 212 whose order may take 3 s.
-func lostOrderHCL(env *acctest.Env, lifecycle string) string {
+// lostOrderHCL is a DID chosen by choose whose order may take 3 s.
+func lostOrderHCL(env *acctest.Env, choose, lifecycle string) string {
 	provider := fmt.Sprintf("provider \"sipstation\" {\n  endpoint    = %q\n  api_key     = %q\n  max_retries = 1\n}\n", env.Endpoint, env.APIKey)
-	return provider + locationHCL("main", "Main") + didHCL("main", `  area_code = "212"
+	return provider + locationHCL("main", "Main") + didHCL("main", choose+`
   timeouts {
     create = "3s"
   }`+lifecycle)
 }
 
-// lostOrderSteps drops every answer to the order of a DID by area code 212:
-// the apply says the outcome is unknown and how to find the number, and
-// state holds a pending order.
-func lostOrderSteps(t *testing.T, env *acctest.Env, config string) []resource.TestStep {
+// lostOrderSteps drops every answer to the order of the DID in config: the
+// apply says the outcome is unknown (what says what was ordered) and how to
+// find the number, and state holds a pending order.
+func lostOrderSteps(t *testing.T, env *acctest.Env, config, what string) []resource.TestStep {
 	return []resource.TestStep{
 		{Config: env.ProviderConfig() + locationHCL("main", "Main")},
 		{
@@ -188,7 +193,7 @@ func lostOrderSteps(t *testing.T, env *acctest.Env, config string) []resource.Te
 				env.SetFaults(t, emulator.Faults{DropAfterCommit: 1, Methods: []string{http.MethodPost}})
 			},
 			Config: config,
-			ExpectError: regexp.MustCompile(`Order Outcome Unknown[\s\S]*a\s+local\s+number\s+in\s+area\s+code\s+212` +
+			ExpectError: regexp.MustCompile(`Order Outcome Unknown[\s\S]*` + what +
 				`[\s\S]*whether\s+SIPStation\s+ordered\s+it\s+is\s+unknown[\s\S]*pending\s+order[\s\S]*Apply\s+again` +
 				`[\s\S]*never\s+a\s+second\s+number[\s\S]*data\s+"sipstation_numbers"[\s\S]*terraform\s+import`),
 		},
@@ -211,34 +216,43 @@ func checkReplayed(t *testing.T, env *acctest.Env) resource.TestCheckFunc {
 
 // TestAccSafety_orderAnswersLost: every answer to an order is lost after
 // SIPStation committed it. The next apply replays the order and gets the
-// number ordered then: one number, never two.
+// number ordered then: one number, never two. By area code and by number
+// (written in another form than E.164).
 func TestAccSafety_orderAnswersLost(t *testing.T) {
 	t.Parallel()
-	env := acctest.New(t)
-	env.RequireEmulator(t)
-	const number = "+12125550100"
-	config := lostOrderHCL(env, "")
-	resource.Test(t, resource.TestCase{
-		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
-		CheckDestroy:             checkCancelled(t, env, number),
-		Steps: append(lostOrderSteps(t, env, config),
-			resource.TestStep{
-				// The order went through once; the fault is gone; the next
-				// apply replays the order and finds that number.
-				PreConfig: func() {
-					env.SetFaults(t, emulator.Faults{})
-					mustCheck(t, checkInventory(t, env, number))
-				},
-				Config: config,
-				Check: resource.ComposeTestCheckFunc(
-					checkInState(number),
-					checkInventory(t, env, number),
-					cancelledOnce(t, env, 0),
-					checkReplayed(t, env),
+	cases := map[string]struct{ choose, number, what string }{
+		"area_code": {`  area_code = "212"`, "+12125550100", `a\s+local\s+number\s+in\s+area\s+code\s+212`},
+		"number":    {`  number = "(415) 555-0100"`, "+14155550100", `the\s+local\s+number\s+\+14155550100`},
+	}
+	for name, tc := range cases {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			env := acctest.New(t)
+			env.RequireEmulator(t)
+			config := lostOrderHCL(env, tc.choose, "")
+			resource.Test(t, resource.TestCase{
+				ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+				CheckDestroy:             checkCancelled(t, env, tc.number),
+				Steps: append(lostOrderSteps(t, env, config, tc.what),
+					resource.TestStep{
+						// The order went through once; the fault is gone; the
+						// next apply replays the order and finds that number.
+						PreConfig: func() {
+							env.SetFaults(t, emulator.Faults{})
+							mustCheck(t, checkInventory(t, env, tc.number))
+						},
+						Config: config,
+						Check: resource.ComposeTestCheckFunc(
+							checkInState(tc.number),
+							checkInventory(t, env, tc.number),
+							cancelledOnce(t, env, 0),
+							checkReplayed(t, env),
+						),
+					},
 				),
-			},
-		),
-	})
+			})
+		})
+	}
 }
 
 // TestAccSafety_orderAnswersLostCreateBeforeDestroy: with
@@ -253,10 +267,10 @@ func TestAccSafety_orderAnswersLostCreateBeforeDestroy(t *testing.T) {
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		CheckDestroy:             checkCancelled(t, env, number),
-		Steps: append(lostOrderSteps(t, env, lostOrderHCL(env, cbdLifecycle)),
+		Steps: append(lostOrderSteps(t, env, lostOrderHCL(env, `  area_code = "212"`, cbdLifecycle), `area\s+code\s+212`),
 			resource.TestStep{
 				PreConfig:   func() { env.SetFaults(t, emulator.Faults{}) },
-				Config:      lostOrderHCL(env, cbdLifecycle),
+				Config:      lostOrderHCL(env, `  area_code = "212"`, cbdLifecycle),
 				ExpectError: regexp.MustCompile(`inconsistent final plan[\s\S]*order_idempotency_key`),
 			},
 			resource.TestStep{
@@ -466,6 +480,138 @@ resource "sipstation_did" "each" {
 						return resource.ComposeTestCheckFunc(checkInventory(t, env, numbers...), cancelledOnce(t, env, 0))(s)
 					},
 				),
+			},
+		},
+	})
+}
+
+// planCall is what one PlanResourceChange of sipstation_did was given.
+type planCall struct{ priorNull, privateEmpty bool }
+
+// TestAccSafety_whatTaintedPlansLookLike pins what the number ledger
+// (number_ledger.go) is built on, as Terraform and OpenTofu send it: the plan
+// of a tainted resource, with or without create_before_destroy, is one call
+// with no prior state and no private state, exactly like a new resource's;
+// a replace (replace_triggered_by, like -replace) is a call from the prior
+// state, then one without it that carries the first one's private state.
+func TestAccSafety_whatTaintedPlansLookLike(t *testing.T) {
+	t.Parallel()
+	env := acctest.New(t)
+	env.RequireEmulator(t)
+	const number = "+12125550100"
+	var mu sync.Mutex
+	var calls []planCall
+	rec := &diagRecorder{beforePlan: func(req *tfprotov6.PlanResourceChangeRequest) {
+		if req.TypeName != "sipstation_did" {
+			return
+		}
+		mu.Lock()
+		defer mu.Unlock()
+		null := req.PriorState == nil || (len(req.PriorState.MsgPack) == 1 && req.PriorState.MsgPack[0] == 0xc0)
+		calls = append(calls, planCall{priorNull: null, privateEmpty: len(req.PriorPrivate) == 0})
+	}}
+	reset := func() {
+		mu.Lock()
+		defer mu.Unlock()
+		calls = nil
+	}
+	got := func() []planCall {
+		mu.Lock()
+		defer mu.Unlock()
+		return append([]planCall(nil), calls...)
+	}
+	config := func(trigger, lifecycle, extra string) string {
+		return env.ProviderConfig() + locationHCL("main", "Main") + fmt.Sprintf(`
+resource "terraform_data" "trigger" {
+  input = %q
+}
+resource "sipstation_did" "main" {
+  location_id = sipstation_location.main.id
+  area_code   = "212"
+  lifecycle {
+    replace_triggered_by = [terraform_data.trigger]
+%s
+  }
+}
+`, trigger, lifecycle) + extra
+	}
+	const cbd = "    create_before_destroy = true"
+	fresh := "\nresource \"sipstation_did\" \"fresh\" {\n  location_id = sipstation_location.main.id\n  area_code   = \"415\"\n}\n"
+	// onlyCreateShaped checks that every call had neither prior nor private state.
+	onlyCreateShaped := func(what string) {
+		c := got()
+		if len(c) == 0 {
+			t.Fatalf("%s: no plan of sipstation_did was recorded", what)
+		}
+		for _, call := range c {
+			if !call.priorNull || !call.privateEmpty {
+				t.Fatalf("%s: a plan had prior state or private state: %+v", what, c)
+			}
+		}
+	}
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: rec.factories(),
+		CheckDestroy:             checkCancelled(t, env, number),
+		Steps: []resource.TestStep{
+			{Config: config("one", cbd, "")},
+			{
+				// A new resource next to the kept one: its plan has no prior
+				// and no private state.
+				PreConfig:          reset,
+				Config:             config("one", cbd, fresh),
+				PlanOnly:           true,
+				ExpectNonEmptyPlan: true,
+			},
+			{
+				PreConfig: func() {
+					var create []planCall
+					for _, c := range got() {
+						if c.priorNull {
+							create = append(create, c)
+						}
+					}
+					if len(create) == 0 || !create[0].privateEmpty {
+						t.Fatalf("the new resource's plan: %+v", got())
+					}
+					reset()
+				},
+				// A replace: from the prior state, then without it but with
+				// the first plan's private state.
+				Config:             config("two", cbd, ""),
+				PlanOnly:           true,
+				ExpectNonEmptyPlan: true,
+			},
+			{
+				PreConfig: func() {
+					c := got()
+					fromPrior, createHalf := false, false
+					for _, call := range c {
+						fromPrior = fromPrior || !call.priorNull
+						createHalf = createHalf || (call.priorNull && !call.privateEmpty)
+					}
+					if !fromPrior || !createHalf {
+						t.Fatalf("the replace's plans: %+v; want one from the prior state and a create half with private state", c)
+					}
+					reset()
+				},
+				Taint:       []string{didAddr},
+				Config:      config("one", cbd, ""),
+				ExpectError: taintedError(),
+			},
+			{
+				PreConfig: func() {
+					onlyCreateShaped("tainted, create_before_destroy")
+					reset()
+				},
+				Config:      config("one", "", ""),
+				ExpectError: taintedError(),
+			},
+			{
+				PreConfig: func() {
+					onlyCreateShaped("tainted")
+					mustCheck(t, checkInventory(t, env, number))
+				},
+				Config: env.ProviderConfig() + locationHCL("main", "Main"),
 			},
 		},
 	})

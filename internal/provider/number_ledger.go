@@ -17,9 +17,11 @@ package provider
 
 import (
 	"context"
+	"runtime"
 	"strings"
 	"sync"
 	"time"
+	"weak"
 
 	"github.com/sipstation-community/terraform-provider-sipstation/internal/sipstation"
 )
@@ -61,19 +63,26 @@ type pendingOrder struct {
 }
 
 // ledgers holds one ledger per configured client: Terraform configures the
-// provider once per walk, so a client is a walk.
+// provider once per walk, so a client is a walk. A ledger goes when its
+// client does.
 var (
 	ledgersMu sync.Mutex
-	ledgers   = map[*sipstation.Client]*numberLedger{}
+	ledgers   = map[weak.Pointer[sipstation.Client]]*numberLedger{}
 )
 
 func ledgerFor(c *sipstation.Client) *numberLedger {
+	key := weak.Make(c)
 	ledgersMu.Lock()
 	defer ledgersMu.Unlock()
-	l, ok := ledgers[c]
+	l, ok := ledgers[key]
 	if !ok {
 		l = &numberLedger{refreshed: map[string]*refreshedNumber{}}
-		ledgers[c] = l
+		ledgers[key] = l
+		runtime.AddCleanup(c, func(k weak.Pointer[sipstation.Client]) {
+			ledgersMu.Lock()
+			defer ledgersMu.Unlock()
+			delete(ledgers, k)
+		}, key)
 	}
 	return l
 }

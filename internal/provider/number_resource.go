@@ -1084,11 +1084,16 @@ func (r *numberResource) sawPendingOrder(ctx context.Context, st tfsdk.State, s 
 			tflog.Warn(ctx, "reading the pending order's area code failed", map[string]any{"error": fmt.Sprint(diags.Errors())})
 		}
 	}
+	// The plan holds the number as configured; the claim compares E.164.
+	number := s.Number.ValueString()
+	if e164, err := sipstation.NormalizeNumber(number); err == nil {
+		number = e164
+	}
 	ledgerFor(r.client).sawPendingOrder(pendingOrder{
 		key:        strings.TrimPrefix(s.ID.ValueString(), pendingOrderPrefix),
 		locationID: s.LocationID.ValueString(),
 		apiType:    r.kind.apiType,
-		number:     s.Number.ValueString(),
+		number:     number,
 		areaCode:   areaCode.ValueString(),
 	})
 }
