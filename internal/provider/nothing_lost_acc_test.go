@@ -130,8 +130,9 @@ func TestAccSafety_taintedByAreaCode(t *testing.T) {
 }
 
 // TestAccSafety_taintedByNumber: a tainted number given by number fails the
-// plan with and without create_before_destroy (the account holds it), and
-// with a pending port the plan names the port.
+// plan with and without create_before_destroy, saying it is tainted (the
+// plan refreshed it and does not plan it from state), and with a pending
+// port the plan names the port.
 func TestAccSafety_taintedByNumber(t *testing.T) {
 	t.Parallel()
 	env := acctest.New(t)
@@ -147,9 +148,10 @@ func TestAccSafety_taintedByNumber(t *testing.T) {
 		Steps: []resource.TestStep{
 			{Config: config(cbdLifecycle)},
 			{
-				Taint:       []string{didAddr},
-				Config:      config(cbdLifecycle),
-				ExpectError: regexp.MustCompile(alreadyHeldError(number).String() + `[\s\S]*tainted[\s\S]*terraform\s+untaint`),
+				Taint:  []string{didAddr},
+				Config: config(cbdLifecycle),
+				ExpectError: regexp.MustCompile(`Refusing to Replace a Tainted Number[\s\S]*` + regexp.QuoteMeta(number) +
+					`[\s\S]*terraform\s+untaint[\s\S]*Nothing\s+was\s+ordered\s+or\s+cancelled`),
 			},
 			{
 				PreConfig:   func() { portOut = env.RequestPortOut(t, gainingCarrier, testFOCDate, number) },

@@ -47,7 +47,11 @@ type numberLedger struct {
 	// refreshed holds the numbers Read refreshed in this walk, by E.164;
 	// planned is closed once ModifyPlan planned the number from its state.
 	refreshed map[string]*refreshedNumber
-	orders    []*pendingOrder
+	// planned holds the numbers planned from state in this walk, also
+	// those planned before their refresh (Terraform 1.9 to 1.11 plan the
+	// destroy of a removed resource first, hashicorp/terraform#35568).
+	planned map[string]bool
+	orders  []*pendingOrder
 }
 
 type refreshedNumber struct {
@@ -76,7 +80,7 @@ func ledgerFor(c *sipstation.Client) *numberLedger {
 	defer ledgersMu.Unlock()
 	l, ok := ledgers[key]
 	if !ok {
-		l = &numberLedger{refreshed: map[string]*refreshedNumber{}}
+		l = &numberLedger{refreshed: map[string]*refreshedNumber{}, planned: map[string]bool{}}
 		ledgers[key] = l
 		runtime.AddCleanup(c, func(k weak.Pointer[sipstation.Client]) {
 			ledgersMu.Lock()
@@ -91,13 +95,19 @@ func ledgerFor(c *sipstation.Client) *numberLedger {
 func (l *numberLedger) sawRefresh(number, locationID string) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	l.refreshed[number] = &refreshedNumber{number: number, locationID: locationID, planned: make(chan struct{})}
+	e := &refreshedNumber{number: number, locationID: locationID, planned: make(chan struct{})}
+	if l.planned[number] {
+		e.done = true
+		close(e.planned)
+	}
+	l.refreshed[number] = e
 }
 
 // sawPlan records that ModifyPlan planned number from its state.
 func (l *numberLedger) sawPlan(number string) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
+	l.planned[number] = true
 	if e, ok := l.refreshed[number]; ok && !e.done {
 		e.done = true
 		close(e.planned)
@@ -108,10 +118,24 @@ func (l *numberLedger) sawPlan(number string) {
 // refreshed in this walk and are still not planned from their state after
 // waiting up to wait for them.
 func (l *numberLedger) unplanned(ctx context.Context, locationID, areaCode string, wait time.Duration) []string {
+	return l.waitPlanned(ctx, wait, func(e *refreshedNumber) bool {
+		return e.locationID == locationID && sipstation.AreaCode(e.number) == areaCode
+	})
+}
+
+// unplannedNumber reports whether number was refreshed in this walk and is
+// still not planned from its state after waiting up to wait for it.
+func (l *numberLedger) unplannedNumber(ctx context.Context, number string, wait time.Duration) bool {
+	return len(l.waitPlanned(ctx, wait, func(e *refreshedNumber) bool { return e.number == number })) > 0
+}
+
+// waitPlanned waits up to wait for the refreshed numbers that match to be
+// planned, and returns those that are not.
+func (l *numberLedger) waitPlanned(ctx context.Context, wait time.Duration, match func(*refreshedNumber) bool) []string {
 	l.mu.Lock()
 	var waiting []*refreshedNumber
 	for _, e := range l.refreshed {
-		if !e.done && e.locationID == locationID && sipstation.AreaCode(e.number) == areaCode {
+		if !e.done && match(e) {
 			waiting = append(waiting, e)
 		}
 	}

@@ -58,3 +58,20 @@ func TestNumberLedgerClaimPendingOrder(t *testing.T) {
 		t.Errorf("claim by number: %q %v, want k2", key, ok)
 	}
 }
+
+// TestNumberLedgerPlannedBeforeRefresh: a number planned before its
+// refresh (Terraform 1.9 to 1.11 plan a removed resource's destroy first)
+// is not taken for unplanned.
+func TestNumberLedgerPlannedBeforeRefresh(t *testing.T) {
+	t.Parallel()
+	l := ledgerFor(&sipstation.Client{})
+	l.sawPlan("+12125550100")
+	l.sawRefresh("+12125550100", "loc_a")
+	if got := l.unplanned(context.Background(), "loc_a", "212", time.Minute); len(got) != 0 {
+		t.Errorf("unplanned: %v", got)
+	}
+	l.sawRefresh("+12125550101", "loc_a")
+	if !l.unplannedNumber(context.Background(), "+12125550101", 10*time.Millisecond) {
+		t.Error("a number refreshed and never planned is not reported")
+	}
+}

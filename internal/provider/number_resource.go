@@ -759,6 +759,12 @@ func (r *numberResource) refuseHeldNumber(ctx context.Context, e164, replaced st
 			"\n\nThis plan orders the number again, which means cancelling the one held first: it is tainted, "+
 			"replaced, or its resource was renamed without a moved block. Nothing was cancelled or ordered.")
 		return
+	case replaced == "" && ledgerFor(r.client).unplannedNumber(ctx, e164, taintedWait):
+		// Refreshed by this plan and not planned from its state: tainted.
+		resp.Diagnostics.AddAttributeError(path.Root("number"), taintedSummary, taintedDetail(e164)+
+			"\n\nThis plan orders the number again, which means cancelling it first; the account holds it "+
+			fmt.Sprintf("(location %s, status %s). Nothing was ordered or cancelled.", n.LocationID, n.Status))
+		return
 	case replaced == e164:
 		resp.Diagnostics.AddAttributeError(path.Root("number"), "Refusing to Replace Number",
 			fmt.Sprintf("Terraform plans to replace %[1]s (requested with -replace or replace_triggered_by): "+
