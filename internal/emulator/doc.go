@@ -119,7 +119,8 @@
 //     Idempotent-Replayed: true.
 //   - Faults (POST /_emulator/faults replaces them all) apply to /v1 only.
 //     max_faults is an emulator extension: after that many injected faults the
-//     three rates switch themselves off (0 = no limit). Go's http.Transport
+//     three rates switch themselves off (0 = no limit). methods, an extension
+//     too, limits the faults to requests with those HTTP methods. Go's http.Transport
 //     retries a request carrying an Idempotency-Key by itself when a reused
 //     connection drops, so a test that wants to see the drop uses a fresh
 //     connection.

@@ -317,7 +317,7 @@ func (s *Server) api(pattern string, h handler) {
 		if err := s.delay(r.Context()); err != nil {
 			return // the client is gone; nothing was executed
 		}
-		if e := s.faults.before(&s.metrics); e != nil {
+		if e := s.faults.before(&s.metrics, r.Method); e != nil {
 			writeError(w, e)
 			return
 		}
@@ -332,7 +332,7 @@ func (s *Server) api(pattern string, h handler) {
 			writeError(w, errf(http.StatusInternalServerError, sipstation.CodeInternalError, "the emulator failed: %v", err))
 			return
 		}
-		if s.faults.dropAfterCommit(&s.metrics) {
+		if s.faults.dropAfterCommit(&s.metrics, r.Method) {
 			if rec, ok := w.(*recorder); ok {
 				rec.status, rec.dropped = res.status, true
 			}

@@ -3,6 +3,7 @@ package emulator
 import (
 	"math/rand/v2"
 	"net/http"
+	"slices"
 	"sync"
 
 	"github.com/sipstation-community/terraform-provider-sipstation/internal/sipstation"
@@ -23,6 +24,9 @@ type Faults struct {
 	// after that many faults were injected; 0 = no limit. With a rate of 1 it
 	// makes "the next request gets a 429" deterministic.
 	MaxFaults int `json:"max_faults"`
+	// Methods (an emulator extension) limits the faults to requests with
+	// these HTTP methods, such as ["POST"]; empty = every request.
+	Methods []string `json:"methods,omitempty"`
 }
 
 type faultState struct {
@@ -43,10 +47,14 @@ func (fs *faultState) set(f Faults) {
 	fs.f, fs.injected = f, 0
 }
 
-// inject rolls the dice for one kind of fault and counts it against MaxFaults.
-func (fs *faultState) inject(rate func(*Faults) float64) bool {
+// inject rolls the dice for one kind of fault on a request with method and
+// counts it against MaxFaults.
+func (fs *faultState) inject(method string, rate func(*Faults) float64) bool {
 	fs.mu.Lock()
 	defer fs.mu.Unlock()
+	if len(fs.f.Methods) > 0 && !slices.Contains(fs.f.Methods, method) {
+		return false
+	}
 	p := rate(&fs.f)
 	if p <= 0 || rand.Float64() >= p { // math/rand: fault injection needs no secrecy
 		return false
@@ -59,14 +67,14 @@ func (fs *faultState) inject(rate func(*Faults) float64) bool {
 }
 
 // before returns the fault to answer instead of executing the request.
-func (fs *faultState) before(m *metricsCollector) *apiError {
-	if fs.inject(func(f *Faults) float64 { return f.Rate429 }) {
+func (fs *faultState) before(m *metricsCollector, method string) *apiError {
+	if fs.inject(method, func(f *Faults) float64 { return f.Rate429 }) {
 		m.fault(faultTooManyRequests)
 		e := errf(http.StatusTooManyRequests, sipstation.CodeTooManyRequests, "injected fault: too many requests; the request was not executed, retry after 1 s")
 		e.retryAfter = 1
 		return e
 	}
-	if fs.inject(func(f *Faults) float64 { return f.Rate5xx }) {
+	if fs.inject(method, func(f *Faults) float64 { return f.Rate5xx }) {
 		m.fault(faultUnavailable)
 		e := errf(http.StatusServiceUnavailable, sipstation.CodeTemporarilyUnavailable, "injected fault: temporarily unavailable; the request was not executed, retry after 1 s")
 		e.retryAfter = 1
@@ -75,8 +83,8 @@ func (fs *faultState) before(m *metricsCollector) *apiError {
 	return nil
 }
 
-func (fs *faultState) dropAfterCommit(m *metricsCollector) bool {
-	if fs.inject(func(f *Faults) float64 { return f.DropAfterCommit }) {
+func (fs *faultState) dropAfterCommit(m *metricsCollector, method string) bool {
+	if fs.inject(method, func(f *Faults) float64 { return f.DropAfterCommit }) {
 		m.fault(faultDropped)
 		return true
 	}

@@ -186,6 +186,20 @@ func TestDropAfterCommit(t *testing.T) {
 	}
 }
 
+// TestFaultMethods: faults limited to some methods spare the others.
+func TestFaultMethods(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t, emulator.Options{})
+	h.setFaults(emulator.Faults{Rate5xx: 1, Methods: []string{http.MethodPost}})
+	h.call(http.MethodGet, "/v1/locations", nil, http.StatusOK, nil)
+	if a := h.do(http.MethodPost, "/v1/locations", h.key, locationBody("HQ")); a.status != http.StatusServiceUnavailable {
+		t.Errorf("POST with 5xx faults on POST: %d %s", a.status, a.body)
+	}
+	if m := h.metrics(); m.FaultsInjected.Unavailable != 1 {
+		t.Errorf("faults injected: %+v", m.FaultsInjected)
+	}
+}
+
 func TestIdempotency(t *testing.T) {
 	t.Parallel()
 	h := newHarness(t, emulator.Options{})

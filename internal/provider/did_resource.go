@@ -70,9 +70,9 @@ var didKind = numberKind{
 		"with `lifecycle { destroy = false }`. Once the port completes the number shows `status = " +
 		"\"ported_out\"` and SIPStation **keeps billing it**: every plan warns until you remove the resource, " +
 		"which then cancels it and stops the billing.\n\n" +
-		"If the order succeeds but applying the settings fails (say, SIPStation refuses the E911 address), the " +
-		"number is still recorded in state, since it is billed; Terraform marks it tainted, and the provider " +
-		"refuses the replace that a tainted resource would get: fix the cause and run `terraform untaint`.",
+		"The settings go with the order, so a setting SIPStation refuses (say, the E911 address) orders " +
+		"nothing. A tainted resource (after `terraform taint`, or an apply that failed part-way) is not " +
+		"replaced: the plan fails, since the replace would cancel the number; run `terraform untaint`.",
 	attributes: map[string]schema.Attribute{
 		"area_code": schema.StringAttribute{
 			MarkdownDescription: "Order any free local number in this area code, such as `\"415\"`, instead of " +
@@ -160,10 +160,32 @@ func (m *didModel) fromAPI(ctx context.Context, n *sipstation.Number, overwrite 
 	return diags
 }
 
-func (m *didModel) order(o *sipstation.NumberOrder) {
+func (m *didModel) order(ctx context.Context, o *sipstation.NumberOrder) diag.Diagnostics {
 	if o.Number == "" {
 		o.AreaCode = m.AreaCode.ValueString()
 	}
+	var diags diag.Diagnostics
+	if !m.E911Address.IsNull() && !m.E911Address.IsUnknown() {
+		o.E911Address, diags = e911API(ctx, m.E911Address)
+	}
+	if !m.SMSEnabled.IsNull() && !m.SMSEnabled.IsUnknown() {
+		o.SMSEnabled = m.SMSEnabled.ValueBoolPointer()
+	}
+	return diags
+}
+
+// e911API is the E911 address to send, from a known e911_address object.
+func e911API(ctx context.Context, v types.Object) (*sipstation.E911Address, diag.Diagnostics) {
+	var a e911Model
+	diags := v.As(ctx, &a, objectAsOptions)
+	return &sipstation.E911Address{
+		Name:    a.Name.ValueString(),
+		Street1: a.Street1.ValueString(),
+		Street2: a.Street2.ValueString(),
+		City:    a.City.ValueString(),
+		State:   a.State.ValueString(),
+		Zip:     a.Zip.ValueString(),
+	}, diags
 }
 
 func (m *didModel) update(ctx context.Context, current numberState, u *sipstation.NumberUpdate) diag.Diagnostics {
@@ -178,16 +200,9 @@ func (m *didModel) update(ctx context.Context, current numberState, u *sipstatio
 		if m.E911Address.IsNull() {
 			u.RemoveE911Address = true
 		} else {
-			var a e911Model
-			diags.Append(m.E911Address.As(ctx, &a, objectAsOptions)...)
-			u.E911Address = &sipstation.E911Address{
-				Name:    a.Name.ValueString(),
-				Street1: a.Street1.ValueString(),
-				Street2: a.Street2.ValueString(),
-				City:    a.City.ValueString(),
-				State:   a.State.ValueString(),
-				Zip:     a.Zip.ValueString(),
-			}
+			a, d := e911API(ctx, m.E911Address)
+			diags.Append(d...)
+			u.E911Address = a
 		}
 	}
 	if !m.SMSEnabled.Equal(cur.SMSEnabled) {

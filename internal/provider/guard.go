@@ -13,10 +13,12 @@ package provider
 //   - A number ported out but still billed gets a warning on every plan that
 //     keeps it, until removing it cancels the service.
 //   - Terraform plans to replace a tainted resource (cancel, then order
-//     again). A number that failed part-way through its create is tainted,
-//     and replacing it would cancel a number that cannot be ordered again:
-//     the plan (for a configured number) or the cancel (for one ordered by
-//     area code) refuses, and says to untaint.
+//     again, or with create_before_destroy order first). Replacing it
+//     would cancel a number that cannot be ordered again, so the plan
+//     refuses: for a configured number because the account holds it, for
+//     one ordered by area code because the plan refreshed a number of that
+//     area code and location that it does not plan (number_ledger.go). The
+//     cancel refuses too, should a plan get through (-refresh=false).
 
 import (
 	"context"
@@ -174,13 +176,36 @@ func guardDelete(ctx context.Context, client *sipstation.Client, e164, resourceT
 			"\n\nSIPStation refused the cancel because the port-out is pending. Nothing was cancelled; the "+
 			"resource stays in state.\n\n"+err.Error())
 		return false
-	default:
+	}
+	var apiErr *sipstation.APIError
+	if errors.As(err, &apiErr) && apiErr.StatusCode < 500 {
 		diags.AddError("Cannot Cancel Number",
-			fmt.Sprintf("SIPStation did not cancel %s, so it is still active and billed, and the resource stays "+
-				"in state. Apply again to retry.\n\n%s", e164, err))
+			fmt.Sprintf("SIPStation refused to cancel %s, so it is still active and billed, and the resource stays "+
+				"in state.\n\n%s", e164, err))
 		return false
 	}
+	// No answer says what happened: the cancel may have gone through. Ask.
+	n, getErr := client.GetNumber(ctx, e164)
+	switch {
+	case errors.Is(getErr, sipstation.ErrNotFound), getErr == nil && n.Status == sipstation.StatusCancelled:
+		tflog.Info(ctx, "the cancel went through; its answer was lost", map[string]any{"number": e164, "error": err.Error()})
+		return true
+	case getErr == nil:
+		diags.AddError("Cannot Cancel Number",
+			fmt.Sprintf("SIPStation did not cancel %s: the cancel failed without an answer that says so, and a read "+
+				"afterwards shows the number still active and billed (status %s). The resource stays in state; apply again to retry.\n\n%s", e164, n.Status, err))
+	default:
+		diags.AddError("Cancel Outcome Unknown",
+			fmt.Sprintf("The provider asked SIPStation to cancel %s and got no answer that says what happened, and could not read the number "+
+				"afterwards, so whether it was cancelled is unknown. The resource stays in state. The next plan "+
+				"refreshes it: if SIPStation cancelled it, it leaves state then; if not, that apply cancels it."+
+				"\n\n%s\n\n%s", e164, err, getErr))
+	}
+	return false
 }
+
+// taintedSummary titles every refusal to replace a tainted number.
+const taintedSummary = "Refusing to Replace a Tainted Number"
 
 // refuseTaintedReplace stops the Delete half of a tainted replace; see
 // privatePlannedWithoutPrior. It reports whether it refused.
@@ -190,18 +215,17 @@ func refuseTaintedReplace(ctx context.Context, req resource.DeleteRequest, e164 
 	if marker == nil {
 		return false
 	}
-	diags.AddError("Refusing to Replace a Tainted Number", taintedDetail(e164)+
+	diags.AddError(taintedSummary, taintedDetail(e164)+
 		"\n\nNothing was cancelled or ordered; the number stays in state, still tainted.")
 	return true
 }
 
 // taintedDetail explains why a tainted number must not be replaced.
 func taintedDetail(e164 string) string {
-	return fmt.Sprintf("Terraform plans to replace %[1]s because the resource is marked tainted, which happens "+
-		"when the apply that ordered the number failed part-way (for example, its E911 address was refused). "+
-		"Replacing a phone number cancels it and orders another; a cancelled number cannot be ordered again. "+
-		"The number is ordered and billed.\n\n"+
-		"Fix what failed, then run `terraform untaint <address>` and apply: the failed settings are then "+
-		"applied in place. `terraform state list -id=%[1]s` prints the address. To cancel the number "+
-		"instead, remove the resource from your configuration.", e164)
+	return fmt.Sprintf("Terraform plans to replace %[1]s because the resource is marked tainted (by "+
+		"`terraform taint`, or by an apply that failed part-way). Replacing a phone number cancels it and "+
+		"orders another; a cancelled number cannot be ordered back. The number is ordered and billed.\n\n"+
+		"Run `terraform untaint <address>` and plan again: what the configuration changes is then applied "+
+		"in place. `terraform state list -id=%[1]s` prints the address. To cancel the number instead, remove "+
+		"the resource from your configuration.", e164)
 }

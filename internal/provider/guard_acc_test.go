@@ -338,98 +338,36 @@ const badE911 = `
   }
 `
 
-// checkTainted is a check that address is in state, tainted, as number.
-func checkTainted(address, number string) resource.TestCheckFunc {
-	return func(s *terraform.State) error {
-		rs, ok := s.RootModule().Resources[address]
-		if !ok {
-			return fmt.Errorf("%s is not in state: the ordered number was forgotten", address)
-		}
-		if rs.Primary.ID != number || !rs.Primary.Tainted {
-			return fmt.Errorf("%s: id %s tainted %v, want %s tainted", address, rs.Primary.ID, rs.Primary.Tainted, number)
-		}
-		if _, ok := rs.Primary.Attributes["e911_address.zip"]; ok {
-			return fmt.Errorf("state claims an E911 address the API refused: %v", rs.Primary.Attributes)
-		}
-		return nil
-	}
-}
-
-// TestAccDID_createSettingsFail: the order succeeds and the E911 address is
-// refused. The number is in state (tainted) and billed, the error says so,
-// and the plan that would replace the tainted number fails.
-func TestAccDID_createSettingsFail(t *testing.T) {
+// TestAccDID_createSettingsRefused: the settings go with the order, so an
+// E911 address SIPStation refuses refuses the order: nothing is billed,
+// nothing enters state (tainted or not), and with the address fixed the
+// number is ordered once.
+func TestAccDID_createSettingsRefused(t *testing.T) {
 	t.Parallel()
-	env := acctest.New(t)
-	const number = "+14155550100"
-	config := env.ProviderConfig() + locationHCL("main", "Main")
-	resource.Test(t, resource.TestCase{
-		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
-		CheckDestroy:             checkCancelled(t, env, number),
-		Steps: []resource.TestStep{
-			{
-				Config: config + didHCL("main", `  number = "+14155550100"`+badE911),
-				ExpectError: regexp.MustCompile(`Number Ordered, Settings Failed[\s\S]*\+14155550100\s+IS\s+ordered\s+and\s+billed` +
-					`[\s\S]*terraform\s+untaint[\s\S]*e911_address\.zip`),
-			},
-			{
-				// Even with the address fixed, Terraform would replace the
-				// tainted number: the plan fails instead. (Every plan of this
-				// tainted resource fails, so TestAccDID_createSettingsFailByAreaCode
-				// inspects the tainted state.)
-				PreConfig: func() {
-					if err := checkBilledAt(t, env, number, sipstation.StatusActive)(nil); err != nil {
-						t.Fatal(err)
-					}
-				},
-				Config:      config + didHCL("main", `  number = "+14155550100"`),
-				PlanOnly:    true,
-				ExpectError: regexp.MustCompile(`Number Already in This Account[\s\S]*terraform\s+untaint`),
-			},
-		},
-	})
-}
-
-// TestAccDID_createSettingsFailByAreaCode: with a number ordered by area
-// code, the plan cannot tell a tainted replace from a new order, so the
-// Delete of the replace refuses: nothing is cancelled, nothing more ordered.
-func TestAccDID_createSettingsFailByAreaCode(t *testing.T) {
-	t.Parallel()
-	env := acctest.New(t)
-	const number = "+12125550100" // the first free number of 212
-	config := env.ProviderConfig() + locationHCL("main", "Main")
-	resource.Test(t, resource.TestCase{
-		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
-		CheckDestroy:             checkCancelled(t, env, number),
-		Steps: []resource.TestStep{
-			{
-				Config:      config + didHCL("main", `  area_code = "212"`+badE911),
-				ExpectError: regexp.MustCompile(`Number Ordered, Settings Failed[\s\S]*\+12125550100\s+IS\s+ordered`),
-			},
-			{
-				Config:      config + didHCL("main", `  area_code = "212"`),
-				ExpectError: regexp.MustCompile(`Refusing to Replace a Tainted Number[\s\S]*\+12125550100[\s\S]*terraform\s+untaint[\s\S]*Nothing\s+was\s+cancelled\s+or\s+ordered`),
-			},
-			{
-				RefreshState:       true,
-				ExpectNonEmptyPlan: true, // the tainted number, planned for a replace that Delete refuses
-				Check: resource.ComposeTestCheckFunc(
-					checkTainted(didAddr, number),
-					checkBilledAt(t, env, number, sipstation.StatusActive),
-					func(*terraform.State) error {
-						var list struct {
-							Data []sipstation.Number `json:"data"`
-						}
-						env.Get(t, "/v1/numbers", &list)
-						if len(list.Data) != 1 {
-							return fmt.Errorf("the account holds %d numbers, want only %s", len(list.Data), number)
-						}
-						return nil
+	for name, choose := range map[string]string{"number": `  number = "+14155550100"`, "area_code": `  area_code = "212"`} {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			env := acctest.New(t)
+			number := map[string]string{"number": "+14155550100", "area_code": "+12125550100"}[name]
+			config := env.ProviderConfig() + locationHCL("main", "Main")
+			resource.Test(t, resource.TestCase{
+				ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+				CheckDestroy:             checkCancelled(t, env, number),
+				Steps: []resource.TestStep{
+					{
+						Config: config + didHCL("main", choose+badE911),
+						ExpectError: regexp.MustCompile(`Cannot Order Number[\s\S]*did\s+not\s+order[\s\S]*nothing\s+is\s+billed` +
+							`[\s\S]*e911_address\.zip`),
 					},
-				),
-			},
-		},
-	})
+					{
+						PreConfig: func() { mustCheck(t, checkInventory(t, env)) },
+						Config:    config + didHCL("main", choose),
+						Check:     resource.ComposeTestCheckFunc(checkInState(number), checkInventory(t, env, number)),
+					},
+				},
+			})
+		})
+	}
 }
 
 // checkBillingStopped is a check, run right after number was cancelled, that

@@ -289,12 +289,21 @@ func (r *LocationResource) Delete(ctx context.Context, req resource.DeleteReques
 	case err == nil, errors.Is(err, sipstation.ErrNotFound):
 		return
 	case errors.Is(err, sipstation.ErrLocationHasActiveNumbers):
+		list, pending := r.billedNumbers(ctx, id)
+		advice := "Remove those numbers from your configuration (which cancels them), cancel them in the SIPStation " +
+			"store, or move them to another location by changing their location_id, then destroy the " +
+			"location again."
+		if len(pending) > 0 {
+			advice = fmt.Sprintf("A port-out is pending for %s: SIPStation neither cancels nor moves a number while "+
+				"its port is pending, and cancelling it would lose it for good. Wait until the port completes "+
+				"(the number then shows status ported_out, still billed), then remove or cancel it, and destroy "+
+				"the location again. Any other number listed can be removed, cancelled or moved (location_id) now.",
+				strings.Join(pending, ", "))
+		}
 		resp.Diagnostics.AddError("Location Still Has Billed Numbers",
 			fmt.Sprintf("SIPStation refused to close location %s (%q) because numbers there are still billed%s\n\n"+
-				"Remove those numbers from your configuration (which cancels them), cancel them in the SIPStation "+
-				"store, or move them to another location by changing their location_id, then destroy the "+
-				"location again. The location stays open and in state.\n\n%s",
-				id, state.Name.ValueString(), r.billedNumbers(ctx, id), err))
+				"%s The location stays open and in state.\n\n%s",
+				id, state.Name.ValueString(), list, advice, err))
 	default:
 		resp.Diagnostics.AddError("Cannot Close Location",
 			fmt.Sprintf("SIPStation did not close location %s; it stays open and in state. Apply again to "+
@@ -303,27 +312,32 @@ func (r *LocationResource) Delete(ctx context.Context, req resource.DeleteReques
 }
 
 // billedNumbers lists, as the end of a sentence, the numbers still billed at a
-// location.
-func (r *LocationResource) billedNumbers(ctx context.Context, locationID string) string {
+// location, and returns those whose port-out is pending.
+func (r *LocationResource) billedNumbers(ctx context.Context, locationID string) (string, []string) {
 	nums, err := r.client.ListNumbers(ctx, sipstation.NumberFilter{LocationID: locationID})
 	if err != nil {
-		return fmt.Sprintf(" (listing them failed too: %s).", err)
+		return fmt.Sprintf(" (listing them failed too: %s).", err), nil
 	}
-	var lines []string
+	var lines, pending []string
 	for _, n := range nums {
 		if !n.Billing.Active {
 			continue
 		}
 		line := fmt.Sprintf("  - %s (%s, %s, %s a month)", n.Number, n.Type, n.Status, n.Billing.MonthlyRate)
-		if n.BilledAfterPortOut() {
+		switch {
+		case n.BilledAfterPortOut():
 			line += ": ported out, still billed until cancelled"
+		case portOutPending(&n):
+			info := portOutInfoFromAPI(&n)
+			line += fmt.Sprintf(": being ported out to %s (FOC date %s)", info.carrier, info.focDate)
+			pending = append(pending, n.Number)
 		}
 		lines = append(lines, line)
 	}
 	if len(lines) == 0 {
-		return "."
+		return ".", nil
 	}
-	return ":\n" + strings.Join(lines, "\n")
+	return ":\n" + strings.Join(lines, "\n"), pending
 }
 
 // ImportState imports a location by its ID.

@@ -9,7 +9,11 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"net/http"
+	"strings"
 	"time"
+
+	"github.com/google/uuid"
 
 	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
 	"github.com/hashicorp/terraform-plugin-framework/attr"
@@ -23,8 +27,10 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringdefault"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-framework/types/basetypes"
+	"github.com/hashicorp/terraform-plugin-go/tftypes"
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 
 	"github.com/sipstation-community/terraform-provider-sipstation/internal/sipstation"
@@ -72,8 +78,8 @@ type numberState interface {
 	// fromAPI writes the kind's own attributes as the API holds them: all
 	// of them when overwrite is set, else only those still unknown.
 	fromAPI(ctx context.Context, n *sipstation.Number, overwrite bool) diag.Diagnostics
-	// order adds what the kind orders by to o.
-	order(o *sipstation.NumberOrder)
+	// order adds to o what the kind orders by, and the kind's settings.
+	order(ctx context.Context, o *sipstation.NumberOrder) diag.Diagnostics
 	// update adds to u the kind's settings that differ from current.
 	update(ctx context.Context, current numberState, u *sipstation.NumberUpdate) diag.Diagnostics
 	// keep copies from prior what the API does not hold.
@@ -100,6 +106,7 @@ type numberModel struct {
 	PortOutPending  types.Bool     `tfsdk:"port_out_pending"`
 	PortOut         types.Object   `tfsdk:"port_out"`
 	EarlyPortOutFee types.String   `tfsdk:"early_port_out_fee"`
+	OrderKey        types.String   `tfsdk:"order_idempotency_key"`
 	Timeouts        timeouts.Value `tfsdk:"timeouts"`
 }
 
@@ -393,6 +400,15 @@ func (r *numberResource) Schema(ctx context.Context, _ resource.SchemaRequest, r
 		},
 		"early_port_out_fee": computedString("The fee charged because the number was held under 90 days when " +
 			"its port-out completed, as a decimal string in USD; null when none applies."),
+		"order_idempotency_key": schema.StringAttribute{
+			MarkdownDescription: "The `Idempotency-Key` of the order that ordered the number; null for a number " +
+				"imported or ordered before the provider recorded it. When every answer to an order is lost, the " +
+				"resource stays in state as a pending order (id `" + pendingOrderPrefix + "<key>`), and the next " +
+				"apply sends the same order with this key again: SIPStation then answers with the number it " +
+				"ordered the first time, or orders it once if it never did, never a second number.",
+			Computed:      true,
+			PlanModifiers: []planmodifier.String{stateValuePlanModifier{}},
+		},
 	}
 	for name, a := range r.kind.attributes {
 		attrs[name] = a
@@ -478,8 +494,14 @@ func (r *numberResource) ModifyPlan(ctx context.Context, req resource.ModifyPlan
 		if resp.Diagnostics.HasError() {
 			return
 		}
+		id := state.base().ID.ValueString()
+		r.sawPlan(id)
 		// A plain destroy is never the Delete half of a tainted replace.
 		resp.Diagnostics.Append(resp.Private.SetKey(ctx, privatePlannedWithoutPrior, nil)...)
+		if isPendingOrder(id) {
+			resp.Diagnostics.AddWarning("Pending Order Leaves State Unresolved", pendingOrderDroppedDetail(state.base()))
+			return
+		}
 		guardPlan(r.liveState(ctx, state.base()), r.typeName(), true, &resp.Diagnostics)
 		return
 	}
@@ -496,20 +518,31 @@ func (r *numberResource) ModifyPlan(ctx context.Context, req resource.ModifyPlan
 	if resp.Diagnostics.HasError() {
 		return
 	}
+	id := state.base().ID.ValueString()
+	r.sawPlan(id)
 	// The marker holds the number: the create half of a replace (planned
 	// next, without state) guards the number the replace cancels.
-	marker, err := json.Marshal(state.base().ID.ValueString())
+	marker, err := json.Marshal(id)
 	if err != nil {
 		resp.Diagnostics.AddError("Cannot Plan Number", fmt.Sprintf("encode the plan marker: %s", err))
 		return
 	}
 	resp.Diagnostics.Append(resp.Private.SetKey(ctx, privatePlannedFromPrior, marker)...)
+	if isPendingOrder(id) {
+		// A pending order that is not tainted (terraform untaint): only a
+		// replace replays its order, so plan one. The create half takes
+		// the key from the marker.
+		resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root("id"), types.StringUnknown())...)
+		resp.RequiresReplace = append(resp.RequiresReplace, path.Root("id"))
+		return
+	}
 	// numberPlanModifier plans the stored number unless the number changes,
 	// which replaces the resource, or is known only at apply, which does not.
 	// (resp.RequiresReplace holds only what this method adds, so it cannot
 	// tell.)
-	var planned types.String
+	var planned, location types.String
 	resp.Diagnostics.Append(req.Plan.GetAttribute(ctx, path.Root("number"), &planned)...)
+	resp.Diagnostics.Append(req.Plan.GetAttribute(ctx, path.Root("location_id"), &location)...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
@@ -518,7 +551,43 @@ func (r *numberResource) ModifyPlan(ctx context.Context, req resource.ModifyPlan
 		guardPlan(r.liveState(ctx, state.base()), r.typeName(), true, &resp.Diagnostics)
 		return
 	}
+	if !location.IsUnknown() && !location.Equal(state.base().LocationID) {
+		// SIPStation moves no number while its port is pending: say so now,
+		// not at apply.
+		if live := r.liveState(ctx, state.base()); live.PortOutPending.ValueBool() {
+			resp.Diagnostics.AddAttributeError(path.Root("location_id"), "Number Has a Pending Port-Out: Not Moved",
+				movePendingDetail(live.portOutInfo(), state.base().LocationID.ValueString(), location.ValueString()))
+			return
+		}
+	}
 	guardPlan(state.base(), r.typeName(), false, &resp.Diagnostics)
+}
+
+// sawPlan records in the walk's ledger that id was planned from its state.
+func (r *numberResource) sawPlan(id string) {
+	if r.client != nil {
+		ledgerFor(r.client).sawPlan(id)
+	}
+}
+
+// movePendingDetail explains why a number with a pending port is not moved.
+func movePendingDetail(info portOutInfo, from, to string) string {
+	return fmt.Sprintf("%s is being ported out of SIPStation to %s (FOC date %s), and SIPStation moves no number "+
+		"while its port is pending: this plan's move from location %s to %s would be refused at apply. Keep "+
+		"location_id = %q until the port completes or is rejected. Nothing was moved or cancelled.",
+		info.number, info.carrier, info.focDate, from, to, from)
+}
+
+// pendingOrderDroppedDetail warns that a pending order leaves state without
+// its outcome being known.
+func pendingOrderDroppedDetail(m *numberModel) string {
+	return fmt.Sprintf("This resource is an order whose answers were lost (idempotency key %s, location %s): "+
+		"whether SIPStation ordered a number under it is unknown. Removing it from state cancels nothing, and "+
+		"if SIPStation did order a number, that number stays billed. Find it with data \"sipstation_numbers\" "+
+		"(location_id = %q) or GET /v1/numbers?location_id=%s, then import it or cancel it. To let the provider "+
+		"find out instead, keep the resource in the configuration and apply: the order is replayed with its key.",
+		strings.TrimPrefix(m.ID.ValueString(), pendingOrderPrefix), m.LocationID.ValueString(),
+		m.LocationID.ValueString(), m.LocationID.ValueString())
 }
 
 // liveState is the number as the API holds it now, for the destroy-plan
@@ -543,35 +612,137 @@ func (r *numberResource) liveState(ctx context.Context, state *numberModel) *num
 	return &live
 }
 
-// modifyCreatePlan marks plans that came from no live object (see
-// privatePlannedWithoutPrior) and refuses to order a number the account
-// already holds: that is a tainted number about to be replaced, or one to
-// import.
+// modifyCreatePlan plans an order. It marks plans that came from no live
+// object (see privatePlannedWithoutPrior), hands a pending order's key to
+// the plan that replays it, and refuses to order a number the account
+// already holds (a tainted number about to be replaced, a replace, or one
+// to import) or, by area code, while this plan leaves a tainted number of
+// that area code unplanned.
 func (r *numberResource) modifyCreatePlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
 	fromPrior, diags := req.Private.GetKey(ctx, privatePlannedFromPrior)
 	resp.Diagnostics.Append(diags...)
+	replaced := ""
 	if fromPrior == nil {
 		resp.Diagnostics.Append(resp.Private.SetKey(ctx, privatePlannedWithoutPrior, []byte("true"))...)
-	} else {
-		// The create half of a replace (-replace, replace_triggered_by):
-		// the first half saw the same number, so only here can a pending
-		// port-out of the replaced number fail the plan. This matters for a
-		// number ordered by area code, which the check below cannot see.
-		var replaced string
-		if err := json.Unmarshal(fromPrior, &replaced); err == nil && replaced != "" {
-			guardPlan(r.liveState(ctx, &numberModel{ID: types.StringValue(replaced)}), r.typeName(), true, &resp.Diagnostics)
-		}
+	} else if err := json.Unmarshal(fromPrior, &replaced); err != nil {
+		replaced = ""
 	}
 
-	var configured types.String
+	var configured, areaCode, location types.String
 	resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root("number"), &configured)...)
-	if resp.Diagnostics.HasError() || r.client == nil || configured.IsNull() || configured.IsUnknown() {
+	resp.Diagnostics.Append(req.Plan.GetAttribute(ctx, path.Root("location_id"), &location)...)
+	if r.kind.apiType == sipstation.TypeLocal {
+		resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root("area_code"), &areaCode)...)
+	}
+	if resp.Diagnostics.HasError() {
 		return
 	}
-	e164, err := sipstation.NormalizeNumber(configured.ValueString())
-	if err != nil {
-		return // the validator has reported it
+	e164 := ""
+	if !configured.IsNull() && !configured.IsUnknown() {
+		n, err := sipstation.NormalizeNumber(configured.ValueString())
+		if err != nil {
+			return // the validator has reported it
+		}
+		e164 = n
 	}
+
+	// The replace of a pending order (-replace, or one untainted) replays it.
+	if isPendingOrder(replaced) {
+		r.planReplay(ctx, strings.TrimPrefix(replaced, pendingOrderPrefix), location.ValueString(), resp)
+		return
+	}
+	if replaced != "" {
+		// The create half of a replace (-replace, replace_triggered_by, a
+		// changed number): the first half saw the same number, so only
+		// here can a pending port-out of the replaced number fail the
+		// plan. This matters for a number ordered by area code, which the
+		// checks below cannot see.
+		guardPlan(r.liveState(ctx, &numberModel{ID: types.StringValue(replaced)}), r.typeName(), true, &resp.Diagnostics)
+		if resp.Diagnostics.HasError() {
+			return
+		}
+	}
+	if r.client == nil || location.IsUnknown() {
+		return
+	}
+	// A tainted pending order in state, refreshed by this plan: replay it.
+	if key, ok := ledgerFor(r.client).claimPendingOrder(location.ValueString(), r.kind.apiType, e164, areaCode.ValueString()); ok {
+		r.planReplay(ctx, key, location.ValueString(), resp)
+		return
+	}
+
+	switch {
+	case e164 != "":
+		r.refuseHeldNumber(ctx, e164, replaced, resp)
+	case replaced != "":
+		// The replace of a number ordered by area code: documented, and
+		// shown by the plan (must be replaced, number known after apply).
+		// A warning would not reach the user: Terraform drops the warnings
+		// of this second plan of a replace, keeping only its errors.
+	case !areaCode.IsNull() && !areaCode.IsUnknown():
+		r.refuseTaintedByAreaCode(ctx, location.ValueString(), areaCode.ValueString(), resp)
+		if !resp.Diagnostics.HasError() {
+			r.warnHeldInAreaCode(ctx, location.ValueString(), areaCode.ValueString(), resp)
+		}
+	}
+}
+
+// warnHeldInAreaCode warns, when the plan orders a number by area code,
+// about the numbers of that area code the location already holds: one of
+// them may be this resource's, dropped from state (terraform state rm),
+// and the order would then bill a second number. The provider cannot tell
+// which of them other resources manage, so it names them all.
+func (r *numberResource) warnHeldInAreaCode(ctx context.Context, locationID, areaCode string, resp *resource.ModifyPlanResponse) {
+	nums, err := r.client.ListNumbers(ctx, sipstation.NumberFilter{LocationID: locationID, Type: r.kind.apiType})
+	if err != nil {
+		tflog.Warn(ctx, "listing the location's numbers for the area-code warning failed", map[string]any{"error": err.Error()})
+		return
+	}
+	var held []string
+	for _, n := range nums {
+		if n.Billing.Active && sipstation.AreaCode(n.Number) == areaCode {
+			held = append(held, n.Number)
+		}
+	}
+	if len(held) == 0 {
+		return
+	}
+	shown := held
+	if len(shown) > 10 {
+		shown = shown[:10]
+	}
+	list := strings.Join(shown, ", ")
+	if len(held) > len(shown) {
+		list += fmt.Sprintf(" and %d more", len(held)-len(shown))
+	}
+	resp.Diagnostics.AddWarning("Location Already Holds Numbers in This Area Code",
+		fmt.Sprintf("This plan orders a new local number in area code %s for location %s, which already holds %s. "+
+			"If one of them is this resource's number (its state was removed with terraform state rm, or it was "+
+			"ordered outside Terraform), this apply orders a second, billed number: stop, and import that number "+
+			"instead (`terraform import <address> <number>`, or an import block). If you do want another number, "+
+			"apply. The provider cannot tell which of these numbers other resources of the configuration manage, "+
+			"so it names them all.", areaCode, locationID, list))
+}
+
+// planReplay plans the order whose answers were lost, under its key.
+func (r *numberResource) planReplay(ctx context.Context, key, locationID string, resp *resource.ModifyPlanResponse) {
+	resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root("order_idempotency_key"), key)...)
+	resp.Diagnostics.AddWarning("Replaying an Order Whose Answers Were Lost",
+		fmt.Sprintf("An earlier apply sent this resource's order for location %s and got no answer (idempotency key "+
+			"%s), so state holds it as a pending order. This apply sends the same order with the same key: "+
+			"SIPStation answers with the number it ordered then, or orders it once if it never did. It never "+
+			"orders a second number for this resource. (SIPStation keeps keys for 24 hours; after that the "+
+			"replay is a new order.)\n\nWith create_before_destroy, Terraform creates the replacement before it "+
+			"removes the pending order, and the provider cannot hand the replacement the key then: that apply "+
+			"stops with \"Provider produced inconsistent final plan\" before anything is ordered. In that case "+
+			"find the number (data \"sipstation_numbers\" with location_id = %q), then `terraform state rm "+
+			"<address>` and `terraform import <address> <number>`; or, if the location holds no such number, "+
+			"`terraform state rm <address>` and apply.", locationID, key, locationID))
+}
+
+// refuseHeldNumber fails the plan of an order of e164 when the account
+// already holds it. replaced is the number a replace plans to cancel.
+func (r *numberResource) refuseHeldNumber(ctx context.Context, e164, replaced string, resp *resource.ModifyPlanResponse) {
 	n, err := r.client.GetNumber(ctx, e164)
 	switch {
 	case errors.Is(err, sipstation.ErrNotFound):
@@ -581,23 +752,75 @@ func (r *numberResource) modifyCreatePlan(ctx context.Context, req resource.Modi
 			fmt.Sprintf("Before ordering %s the provider checks whether this account already holds it, and that "+
 				"check failed. Plan again once the API answers.\n\n%s", e164, err))
 		return
+	case portOutPending(n):
+		// Tainted, renamed or replaced: whatever the plan would do to the
+		// held number cancels it first, and its port is pending.
+		resp.Diagnostics.AddError(portOutPendingSummary, portOutPendingDetail(portOutInfoFromAPI(n), r.typeName())+
+			"\n\nThis plan orders the number again, which means cancelling the one held first: it is tainted, "+
+			"replaced, or its resource was renamed without a moved block. Nothing was cancelled or ordered.")
+		return
+	case replaced == "" && ledgerFor(r.client).unplannedNumber(ctx, e164, taintedWait):
+		// Refreshed by this plan and not planned from its state: tainted.
+		resp.Diagnostics.AddAttributeError(path.Root("number"), taintedSummary, taintedDetail(e164)+
+			"\n\nThis plan orders the number again, which means cancelling it first; the account holds it "+
+			fmt.Sprintf("(location %s, status %s). Nothing was ordered or cancelled.", n.LocationID, n.Status))
+		return
+	case replaced == e164:
+		resp.Diagnostics.AddAttributeError(path.Root("number"), "Refusing to Replace Number",
+			fmt.Sprintf("Terraform plans to replace %[1]s (requested with -replace or replace_triggered_by): "+
+				"cancel it, then order the same number again. A cancelled number is not free again right away, "+
+				"and may be lost for good, so the provider refuses. Nothing was cancelled or ordered.\n\n"+
+				"Drop the -replace option or the replace_triggered_by entry; the number's settings change in "+
+				"place without a replace.", e164))
+		return
 	}
 	resp.Diagnostics.AddAttributeError(path.Root("number"), "Number Already in This Account",
 		fmt.Sprintf("This account already holds %[1]s (location %[2]s, status %[3]s), so Terraform cannot "+
 			"order it.\n\n"+
-			"  - If this resource is tainted after a failed apply, Terraform is planning\n"+
-			"    to replace it, which would cancel the number. Fix what failed, then run\n"+
-			"    `terraform untaint <address>` and plan again.\n"+
-			"  - If the replace comes from -replace or replace_triggered_by: a number\n"+
-			"    cannot be cancelled and ordered again, so drop that request.\n"+
+			"  - If this resource is tainted (after terraform taint, or an apply that\n"+
+			"    failed part-way), Terraform is planning to replace it, which would\n"+
+			"    cancel the number. Run `terraform untaint <address>` and plan again.\n"+
+			"  - If the resource was renamed, add a moved block from the old address.\n"+
 			"  - If the number was ordered outside this configuration, import it:\n"+
 			"    `terraform import <address> %[1]s`, or an import block.",
 			e164, n.LocationID, n.Status))
 }
 
-// Create orders the number, then applies the settings the order does not
-// carry. Once the order succeeded the number is billed, so it reaches state
-// whatever fails after it.
+// refuseTaintedByAreaCode fails the plan of an order by area code while this
+// plan refreshed a number of that area code and location that it does not
+// plan from its state: a tainted number the order would replace (see
+// number_ledger.go).
+func (r *numberResource) refuseTaintedByAreaCode(ctx context.Context, locationID, areaCode string, resp *resource.ModifyPlanResponse) {
+	for _, number := range ledgerFor(r.client).unplanned(ctx, locationID, areaCode, taintedWait) {
+		n, err := r.client.GetNumber(ctx, number)
+		switch {
+		case errors.Is(err, sipstation.ErrNotFound), err == nil && n.Status == sipstation.StatusCancelled:
+			continue // gone: Read drops it from state, nothing to replace
+		case err != nil:
+			resp.Diagnostics.AddError("Cannot Check Number",
+				fmt.Sprintf("This plan orders a number in area code %s for location %s, and the provider checks first "+
+					"that it does not replace %s, which it refreshed and which this plan does not keep. That check "+
+					"failed. Plan again once the API answers.\n\n%s", areaCode, locationID, number, err))
+			continue
+		}
+		found := fmt.Sprintf("\n\nThe provider found this at plan time: this plan orders a local number in area code %s "+
+			"for location %s, while state holds %s (same location and area code), which Terraform refreshed but "+
+			"does not plan to keep, change or destroy: a tainted resource that Terraform would replace (with "+
+			"create_before_destroy, by ordering the new number before cancelling %s). Nothing was ordered or "+
+			"cancelled. If instead a removed block drops %s from state in this same plan, apply the removed block "+
+			"first and add the new order in a later apply.", areaCode, locationID, number, number, number)
+		if portOutPending(n) {
+			resp.Diagnostics.AddError(portOutPendingSummary, portOutPendingDetail(portOutInfoFromAPI(n), r.typeName())+found)
+			continue
+		}
+		resp.Diagnostics.AddError(taintedSummary, taintedDetail(number)+found)
+	}
+}
+
+// Create orders the number with its settings, then applies what the answer
+// shows was not set. Once the order succeeded the number is billed, so it
+// reaches state whatever fails after it; an order whose answers are all
+// lost reaches state as a pending order that the next apply replays.
 func (r *numberResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
 	if !requireClient(r.client, &resp.Diagnostics) {
 		return
@@ -614,7 +837,7 @@ func (r *numberResource) Create(ctx context.Context, req resource.CreateRequest,
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	ctx, cancel := context.WithTimeout(ctx, timeout)
+	orderCtx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
 
 	order := sipstation.NumberOrder{Type: r.kind.apiType, Description: p.Description.ValueString()}
@@ -626,24 +849,58 @@ func (r *numberResource) Create(ctx context.Context, req resource.CreateRequest,
 		}
 		order.Number = e164
 	}
-	plan.order(&order)
-
-	ordered, err := r.client.OrderNumber(ctx, p.LocationID.ValueString(), order)
-	if err != nil {
-		what := "the " + r.kind.noun + " " + order.Number
-		if order.Number == "" {
-			what = "a " + r.kind.noun + " in area code " + order.AreaCode
-		}
-		resp.Diagnostics.AddError("Cannot Order Number",
-			fmt.Sprintf("SIPStation did not order %s, so nothing is billed. %s\n\n%s", what, orderHint(err), err))
+	// The settings go with the order, so that one SIPStation refuses (an
+	// E911 address, say) refuses the order: nothing is billed, nothing is
+	// left tainted.
+	failover, diags := p.failoverAPI(ctx)
+	resp.Diagnostics.Append(diags...)
+	resp.Diagnostics.Append(plan.order(ctx, &order)...)
+	if resp.Diagnostics.HasError() {
 		return
 	}
-	tflog.Info(ctx, "ordered number", map[string]any{"number": ordered.Number, "location_id": ordered.LocationID})
+	order.Failover = failover
 
-	// The settings the order leaves out (failover, E911, SMS) are the
-	// legacy per-number settings: a PATCH applies what differs.
+	// A key known at plan time is a pending order's: replay it.
+	key := p.OrderKey.ValueString()
+	replay := !p.OrderKey.IsUnknown() && key != ""
+	if !replay {
+		key = uuid.NewString()
+	}
+	what := "the " + r.kind.noun + " " + order.Number
+	if order.Number == "" {
+		what = "a " + r.kind.noun + " in area code " + order.AreaCode
+	}
+	ordered, outcome, err := r.orderUntilAnswered(orderCtx, p.LocationID.ValueString(), order, key)
+	switch outcome {
+	case orderUnknown:
+		r.savePendingOrder(ctx, plan, key, resp)
+		resp.Diagnostics.AddError("Order Outcome Unknown", orderUnknownDetail(what, order, p.LocationID.ValueString(), key, timeout, err))
+		return
+	case orderRefused:
+		if replay && errors.Is(err, sipstation.ErrIdempotencyConflict) {
+			// The pending order must stay in state: a new order could be a
+			// second number.
+			r.savePendingOrder(ctx, plan, key, resp)
+			resp.Diagnostics.AddError("Cannot Replay Order",
+				fmt.Sprintf("The provider replayed the order of %s for location %s whose answers were lost (idempotency "+
+					"key %s), and SIPStation refused the replay because this order differs from that one: the "+
+					"configuration of the resource changed since (description, failover, E911 address or SMS). Nothing "+
+					"was ordered now, and the resource stays in state as the pending order. Set the resource back as "+
+					"it was for that apply and apply again, or find the number (data \"sipstation_numbers\" with "+
+					"location_id = %q) and import it.\n\n%s", what, p.LocationID.ValueString(), key, p.LocationID.ValueString(), err))
+			return
+		}
+		resp.Diagnostics.AddError("Cannot Order Number",
+			fmt.Sprintf("SIPStation did not order %s (it refused the order), so nothing is billed. %s\n\n%s", what, orderHint(err), err))
+		return
+	}
+	tflog.Info(ctx, "ordered number", map[string]any{"number": ordered.Number, "location_id": ordered.LocationID, "replayed": replay})
+	p.OrderKey = types.StringValue(key)
+
+	// Whatever the answer shows was not set as planned (the API may not
+	// take every setting with an order) is patched.
 	current := r.kind.newModel()
-	*current.base() = numberModel{Timeouts: p.Timeouts}
+	*current.base() = numberModel{Timeouts: p.Timeouts, OrderKey: p.OrderKey}
 	current.keep(plan)
 	resp.Diagnostics.Append(current.base().fromAPI(ctx, ordered, true)...)
 	resp.Diagnostics.Append(current.fromAPI(ctx, ordered, true)...)
@@ -654,10 +911,11 @@ func (r *numberResource) Create(ctx context.Context, req resource.CreateRequest,
 	if diags.HasError() {
 		settingsErr = fmt.Errorf("reading the planned settings: %s", diags.Errors())
 	}
+	u.LocationID = nil // ordered there
 
 	final := ordered
 	if settingsErr == nil && !emptyUpdate(u) {
-		final, settingsErr = r.client.UpdateNumber(ctx, ordered.Number, u)
+		final, settingsErr = r.client.UpdateNumber(orderCtx, ordered.Number, u)
 	}
 	if settingsErr != nil {
 		// Ordered and billed: it must not be forgotten. State gets what the
@@ -668,8 +926,8 @@ func (r *numberResource) Create(ctx context.Context, req resource.CreateRequest,
 				"applying its settings (failover, E911 address, SMS) failed, so they are not set.\n\n"+
 				"Terraform now marks the resource tainted, and would plan to replace it: cancel the number "+
 				"and order another. The provider refuses that replace, because a cancelled number cannot be "+
-				"ordered again. Fix the cause below (for example the E911 address), then run "+
-				"`terraform untaint <address>` and apply again: the settings are then applied in place.\n\n%s",
+				"ordered again. Fix the cause below, then run `terraform untaint <address>` and apply again: "+
+				"the settings are then applied in place.\n\n%s",
 				ordered.Number, ordered.LocationID, settingsErr))
 		return
 	}
@@ -677,6 +935,93 @@ func (r *numberResource) Create(ctx context.Context, req resource.CreateRequest,
 	resp.Diagnostics.Append(p.fromAPI(ctx, final, false)...)
 	resp.Diagnostics.Append(plan.fromAPI(ctx, final, false)...)
 	resp.Diagnostics.Append(resp.State.Set(ctx, plan)...)
+}
+
+// orderOutcome is what is known of an order.
+type orderOutcome int
+
+const (
+	orderDone    orderOutcome = iota // answered with the number
+	orderRefused                     // answered with a refusal: nothing ordered
+	orderUnknown                     // no answer tells: maybe ordered
+)
+
+// orderUntilAnswered sends the order under key until SIPStation answers it
+// or ctx ends. Each send after the first is a replay, which the contract
+// makes safe: an order executed once is answered as then, never executed
+// again. Only a 429 is known not to have been executed.
+func (r *numberResource) orderUntilAnswered(ctx context.Context, locationID string, order sipstation.NumberOrder, key string) (*sipstation.Number, orderOutcome, error) {
+	wait := time.Second
+	maybeExecuted := false
+	for {
+		n, err := r.client.OrderNumberWithKey(ctx, locationID, order, key)
+		if err == nil {
+			return n, orderDone, nil
+		}
+		var apiErr *sipstation.APIError
+		answered := errors.As(err, &apiErr)
+		if answered && apiErr.StatusCode != http.StatusTooManyRequests && apiErr.StatusCode < 500 {
+			return nil, orderRefused, err
+		}
+		maybeExecuted = maybeExecuted || !answered || apiErr.StatusCode != http.StatusTooManyRequests
+		tflog.Warn(ctx, "order not answered; replaying it with the same idempotency key", map[string]any{
+			"location_id": locationID, "idempotency_key": key, "error": err.Error(),
+		})
+		timer := time.NewTimer(wait)
+		select {
+		case <-ctx.Done():
+			timer.Stop()
+			if !maybeExecuted {
+				return nil, orderRefused, err
+			}
+			return nil, orderUnknown, err
+		case <-timer.C:
+		}
+		wait = min(2*wait, 15*time.Second)
+	}
+}
+
+// savePendingOrder puts the planned resource in state as a pending order:
+// id pendingOrderPrefix+key, the key, the configuration as planned, and
+// null for what only the answer would have told.
+func (r *numberResource) savePendingOrder(ctx context.Context, plan numberState, key string, resp *resource.CreateResponse) {
+	p := plan.base()
+	p.ID = types.StringValue(pendingOrderPrefix + key)
+	p.OrderKey = types.StringValue(key)
+	resp.Diagnostics.Append(resp.State.Set(ctx, plan)...)
+	raw, err := tftypes.Transform(resp.State.Raw, func(_ *tftypes.AttributePath, v tftypes.Value) (tftypes.Value, error) {
+		if !v.IsKnown() {
+			return tftypes.NewValue(v.Type(), nil), nil
+		}
+		return v, nil
+	})
+	if err != nil {
+		resp.Diagnostics.AddError("Cannot Record Pending Order", fmt.Sprintf("null the unknown values: %s", err))
+		return
+	}
+	resp.State.Raw = raw
+}
+
+// orderUnknownDetail explains an order whose outcome is unknown.
+func orderUnknownDetail(what string, order sipstation.NumberOrder, locationID, key string, timeout time.Duration, err error) string {
+	find := fmt.Sprintf("data \"sipstation_numbers\" with location_id = %q lists the location's numbers (or GET "+
+		"/v1/numbers?location_id=%s)", locationID, locationID)
+	if order.Number != "" {
+		find = fmt.Sprintf("GET /v1/numbers/%s answers whether the account holds it (or data \"sipstation_numbers\" "+
+			"with location_id = %q)", order.Number, locationID)
+	}
+	return fmt.Sprintf("The provider ordered %[1]s for location %[2]s and got no answer from SIPStation for %[3]s: "+
+		"every attempt was lost or failed, so whether SIPStation ordered it is unknown. If it did, the number is "+
+		"billed.\n\n"+
+		"Terraform state records the resource as a pending order (id %[4]s%[5]s, marked tainted) with the order's "+
+		"idempotency key %[5]s. Apply again within 24 hours, with refresh: the provider sends the same order with "+
+		"the same key, and SIPStation answers with the number it ordered the first time, or orders it once if it "+
+		"never did: never a second number. Until then keep the resource's configuration as it is (the replay must "+
+		"be the same order); a plan with -refresh=false does not see a tainted pending order, so run "+
+		"`terraform untaint <address>` first then (the plan then replaces the pending order by its replay).\n\n"+
+		"To look now: %[6]s. A number found there that no resource holds can be imported instead: "+
+		"`terraform state rm <address>`, then `terraform import <address> <number>`.\n\n%[7]s",
+		what, locationID, timeout, pendingOrderPrefix, key, find, err)
 }
 
 // orderHint says what to do about a failed order.
@@ -689,8 +1034,10 @@ func orderHint(err error) string {
 		return "Check location_id: this account has no such location."
 	case errors.Is(err, sipstation.ErrInvalidNumber), errors.Is(err, sipstation.ErrValidationFailed):
 		return "Check the values the error below names."
+	case errors.Is(err, sipstation.ErrTooManyRequests):
+		return "SIPStation's rate limit refused every attempt (a refused request is never executed): apply again later."
 	}
-	return "Apply again to retry; the order carries an idempotency key, so a retry never orders twice."
+	return "Fix what the error below names, then apply again."
 }
 
 // Read refreshes the number; one the account no longer holds leaves state.
@@ -705,6 +1052,12 @@ func (r *numberResource) Read(ctx context.Context, req resource.ReadRequest, res
 	}
 	s := state.base()
 	e164 := s.ID.ValueString()
+	if isPendingOrder(e164) {
+		// No number to read; the plan that replays the order takes its key.
+		r.sawPendingOrder(ctx, req.State, s)
+		return
+	}
+	ledgerFor(r.client).sawRefresh(e164, s.LocationID.ValueString())
 
 	n, err := r.client.GetNumber(ctx, e164)
 	switch {
@@ -726,6 +1079,29 @@ func (r *numberResource) Read(ctx context.Context, req resource.ReadRequest, res
 	resp.Diagnostics.Append(s.fromAPI(ctx, n, true)...)
 	resp.Diagnostics.Append(state.fromAPI(ctx, n, true)...)
 	resp.Diagnostics.Append(resp.State.Set(ctx, state)...)
+}
+
+// sawPendingOrder records a pending order Read found in state, for the plan
+// that replays it.
+func (r *numberResource) sawPendingOrder(ctx context.Context, st tfsdk.State, s *numberModel) {
+	var areaCode types.String
+	if r.kind.apiType == sipstation.TypeLocal {
+		if diags := st.GetAttribute(ctx, path.Root("area_code"), &areaCode); diags.HasError() {
+			tflog.Warn(ctx, "reading the pending order's area code failed", map[string]any{"error": fmt.Sprint(diags.Errors())})
+		}
+	}
+	// The plan holds the number as configured; the claim compares E.164.
+	number := s.Number.ValueString()
+	if e164, err := sipstation.NormalizeNumber(number); err == nil {
+		number = e164
+	}
+	ledgerFor(r.client).sawPendingOrder(pendingOrder{
+		key:        strings.TrimPrefix(s.ID.ValueString(), pendingOrderPrefix),
+		locationID: s.LocationID.ValueString(),
+		apiType:    r.kind.apiType,
+		number:     number,
+		areaCode:   areaCode.ValueString(),
+	})
 }
 
 // Update changes settings and the location in place; the number stays.
@@ -798,6 +1174,17 @@ func (r *numberResource) Delete(ctx context.Context, req resource.DeleteRequest,
 	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
 
+	if isPendingOrder(e164) {
+		// Its number, if SIPStation ordered one, is unknown: nothing to
+		// cancel. A replace replays the order; a destroy was warned of.
+		resp.Diagnostics.Append(resp.Private.SetKey(ctx, privatePlannedFromPrior, nil)...)
+		resp.Diagnostics.Append(resp.Private.SetKey(ctx, privatePlannedWithoutPrior, nil)...)
+		// Terraform re-plans the create half of a replace after this
+		// Delete: hand it the key, as Read does at plan time.
+		r.sawPendingOrder(ctx, req.State, s)
+		tflog.Info(ctx, "pending order left state", map[string]any{"id": e164})
+		return
+	}
 	refuse := refuseTaintedReplace(ctx, req, e164, &resp.Diagnostics)
 	// The plan's markers say why Terraform deletes; they must not outlive
 	// this call in the state that a failed Delete keeps. (req.Private and

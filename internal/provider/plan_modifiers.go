@@ -69,3 +69,27 @@ func (sameNumberPlanModifier) PlanModifyString(_ context.Context, req planmodifi
 		resp.PlanValue = req.StateValue
 	}
 }
+
+// stateValuePlanModifier plans the stored value of a computed attribute
+// whenever the resource exists, null included (UseStateForUnknown leaves a
+// null unknown, which would plan a change on every resource stored before
+// the attribute existed). A new resource keeps it unknown, unless ModifyPlan
+// knows it.
+type stateValuePlanModifier struct{}
+
+var _ planmodifier.String = stateValuePlanModifier{}
+
+func (stateValuePlanModifier) Description(_ context.Context) string {
+	return "Keeps the stored value; known for a new resource only when the provider knows it at plan time."
+}
+
+func (m stateValuePlanModifier) MarkdownDescription(ctx context.Context) string {
+	return m.Description(ctx)
+}
+
+func (stateValuePlanModifier) PlanModifyString(_ context.Context, req planmodifier.StringRequest, resp *planmodifier.StringResponse) {
+	if req.State.Raw.IsNull() || req.Plan.Raw.IsNull() {
+		return
+	}
+	resp.PlanValue = req.StateValue
+}

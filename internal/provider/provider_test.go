@@ -40,6 +40,8 @@ type diagRecorder struct {
 	// beforeApply, when set, runs before each ApplyResourceChange: the gap
 	// between a plan and its apply, where the outside world can change.
 	beforeApply func(req *tfprotov6.ApplyResourceChangeRequest)
+	// beforePlan, when set, runs before each PlanResourceChange.
+	beforePlan func(req *tfprotov6.PlanResourceChangeRequest)
 }
 
 // recordedDiag is one diagnostic and the call that returned it.
@@ -170,6 +172,9 @@ func (s *recordingServer) ConfigureProvider(ctx context.Context, req *tfprotov6.
 }
 
 func (s *recordingServer) PlanResourceChange(ctx context.Context, req *tfprotov6.PlanResourceChangeRequest) (*tfprotov6.PlanResourceChangeResponse, error) {
+	if s.rec.beforePlan != nil {
+		s.rec.beforePlan(req)
+	}
 	resp, err := s.ProviderServer.PlanResourceChange(ctx, req)
 	if resp != nil {
 		s.rec.record("plan", req.TypeName, resp.Diagnostics)

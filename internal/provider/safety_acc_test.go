@@ -298,7 +298,7 @@ resource "sipstation_did" "main" {
 			{Config: config("one")},
 			{
 				Config:      config("two"),
-				ExpectError: regexp.MustCompile(alreadyHeldError(number).String() + `[\s\S]*replace_triggered_by`),
+				ExpectError: regexp.MustCompile(`Refusing to Replace Number[\s\S]*` + regexp.QuoteMeta(number) + `[\s\S]*replace_triggered_by[\s\S]*Nothing\s+was\s+cancelled\s+or\s+ordered`),
 			},
 			{
 				PreConfig: func() {
@@ -329,8 +329,9 @@ resource "sipstation_did" "main" {
 }
 
 // TestAccSafety_moveWhilePending: moving a number to another location while
-// its port is pending is refused by SIPStation (409); the number stays where
-// it was, pending, billed, and in state at its old location.
+// its port is pending fails at plan (SIPStation would refuse it with a 409);
+// the number stays where it was, pending, billed, and in state at its old
+// location.
 func TestAccSafety_moveWhilePending(t *testing.T) {
 	t.Parallel()
 	env := acctest.New(t)
@@ -351,9 +352,12 @@ func TestAccSafety_moveWhilePending(t *testing.T) {
 				},
 			},
 			{
-				PreConfig:   func() { portOut = env.RequestPortOut(t, gainingCarrier, testFOCDate, number) },
-				Config:      locations + didHCL("branch", `  number = "`+number+`"`),
-				ExpectError: regexp.MustCompile(`Cannot Update Number[\s\S]*` + regexp.QuoteMeta(number) + `[\s\S]*nothing\s+was\s+cancelled[\s\S]*port-out\s+of\s+the\s+number\s+is\s+pending[\s\S]*set\s+location_id\s+back[\s\S]*409\s+port_out_pending`),
+				PreConfig: func() { portOut = env.RequestPortOut(t, gainingCarrier, testFOCDate, number) },
+				Config:    locations + didHCL("branch", `  number = "`+number+`"`),
+				// Refused at plan time, naming the port.
+				PlanOnly: true,
+				ExpectError: regexp.MustCompile(`Number Has a Pending Port-Out: Not Moved[\s\S]*` + regexp.QuoteMeta(number) +
+					`[\s\S]*` + gainingCarrier + `\s+\(FOC\s+date\s+` + testFOCDate + `\)[\s\S]*moves\s+no\s+number[\s\S]*Keep\s+location_id`),
 			},
 			{
 				Config: locations + didHCL("main", `  number = "`+number+`"`),
@@ -427,7 +431,9 @@ func TestAccSafety_moveToAnotherAccount(t *testing.T) {
 
 // TestAccSafety_closeLocationWithPendingNumber: a location holding a number
 // (here ordered outside Terraform) whose port is pending is not closed; the
-// error lists the number, which stays untouched.
+// error lists the number with its port and says to wait for the port (not to
+// cancel or move the number, which SIPStation refuses while it is pending);
+// the number stays untouched.
 func TestAccSafety_closeLocationWithPendingNumber(t *testing.T) {
 	t.Parallel()
 	env := acctest.New(t)
@@ -455,7 +461,8 @@ func TestAccSafety_closeLocationWithPendingNumber(t *testing.T) {
 			{
 				Config: env.ProviderConfig(),
 				ExpectError: regexp.MustCompile(`Location Still Has Billed Numbers[\s\S]*` + regexp.QuoteMeta(number) +
-					`\s+\(local,\s+port_out_pending,\s+1\.50\s+a\s+month\)`),
+					`\s+\(local,\s+port_out_pending,\s+1\.50\s+a\s+month\):\s+being\s+ported\s+out\s+to\s+` + gainingCarrier +
+					`\s+\(FOC\s+date\s+` + testFOCDate + `\)[\s\S]*neither\s+cancels\s+nor\s+moves[\s\S]*Wait\s+until\s+the\s+port\s+completes`),
 			},
 			{
 				PreConfig: func() {

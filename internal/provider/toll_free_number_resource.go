@@ -46,9 +46,9 @@ var tollFreeKind = numberKind{
 		"cancelling through a `removed` block with `lifecycle { destroy = false }`. Once the port completes " +
 		"the number shows `status = \"ported_out\"` and SIPStation **keeps billing it**: every plan warns until " +
 		"you remove the resource, which then cancels it and stops the billing.\n\n" +
-		"If the order succeeds but applying the failover fails, the number is still recorded in state, since " +
-		"it is billed; Terraform marks it tainted, and the provider refuses the replace that a tainted resource " +
-		"would get: fix the cause and run `terraform untaint`.",
+		"The failover goes with the order, so a failover SIPStation refuses orders nothing. A tainted resource " +
+		"(after `terraform taint`, or an apply that failed part-way) is not replaced: the plan fails, since the " +
+		"replace would cancel the number; run `terraform untaint`.",
 	attributes: map[string]schema.Attribute{
 		"resp_org": schema.StringAttribute{
 			MarkdownDescription: "The RespOrg that manages the number in the toll-free registry. A new " +
@@ -67,7 +67,7 @@ func (m *tollFreeModel) fromAPI(_ context.Context, n *sipstation.Number, overwri
 	return nil
 }
 
-func (m *tollFreeModel) order(*sipstation.NumberOrder) {}
+func (m *tollFreeModel) order(context.Context, *sipstation.NumberOrder) diag.Diagnostics { return nil }
 
 func (m *tollFreeModel) update(context.Context, numberState, *sipstation.NumberUpdate) diag.Diagnostics {
 	return nil

@@ -80,6 +80,8 @@ type request struct {
 	query  url.Values
 	body   any    // JSON-encoded when not nil
 	accept string // application/json when empty
+	// idempotencyKey is the POST's Idempotency-Key; a new one when empty.
+	idempotencyKey string
 }
 
 // send performs r with retries and returns the body of a 2xx answer; any
@@ -114,7 +116,7 @@ func (c *Client) send(ctx context.Context, r request) ([]byte, error) {
 		// The same key goes out on every retry of this call: the server
 		// replays its first answer instead of executing the request again,
 		// so a lost answer can never, say, order a number twice.
-		header.Set("Idempotency-Key", uuid.NewString())
+		header.Set("Idempotency-Key", cmp.Or(r.idempotencyKey, uuid.NewString()))
 	}
 
 	resp, err := c.http.Do(ctx, apihttp.Request{Method: r.method, URL: target.String(), Header: header, Body: body})

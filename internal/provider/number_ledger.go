@@ -1,0 +1,196 @@
+package provider
+
+// The number ledger: what one configured provider (one Terraform walk, such
+// as the plan of `terraform plan` or `terraform apply`) has seen of the
+// numbers in state. Terraform tells a provider neither a resource's address
+// nor that an object is tainted: it plans the replace of a tainted object
+// exactly like a new resource, with no prior state. What it does do, in one
+// plan walk, is refresh every object in state (ReadResource, which gets the
+// tainted object too) and then plan each one; a kept or destroyed object is
+// planned from its state, a tainted one is not. The ledger records both, so
+// that the plan of a number ordered by area code can see that a number of
+// that area code and location was refreshed and is not being planned from
+// its state: the tainted object this plan would replace.
+//
+// It also carries the pending orders (see pendingOrderPrefix) that Read
+// found in state to the create plan that replays them.
+
+import (
+	"context"
+	"runtime"
+	"strings"
+	"sync"
+	"time"
+	"weak"
+
+	"github.com/sipstation-community/terraform-provider-sipstation/internal/sipstation"
+)
+
+// taintedWait bounds how long the plan of a new area-code order waits for
+// the numbers of its area code and location that were refreshed to be
+// planned. Terraform plans an object right after refreshing it, so a kept
+// number is planned within milliseconds; one still unplanned after this
+// long is taken for tainted (the plan then fails, which is always safe).
+const taintedWait = 5 * time.Second
+
+// pendingOrderPrefix starts the id of a pending order: a resource whose
+// order was sent but never answered (see Create). The rest is the order's
+// idempotency key.
+const pendingOrderPrefix = "pending-order:"
+
+// isPendingOrder reports whether id is a pending order's, not a number's.
+func isPendingOrder(id string) bool { return strings.HasPrefix(id, pendingOrderPrefix) }
+
+// numberLedger is one walk's record; see ledgerFor.
+type numberLedger struct {
+	mu sync.Mutex
+	// refreshed holds the numbers Read refreshed in this walk, by E.164;
+	// planned is closed once ModifyPlan planned the number from its state.
+	refreshed map[string]*refreshedNumber
+	// planned holds the numbers planned from state in this walk, also
+	// those planned before their refresh (Terraform 1.9 to 1.11 plan the
+	// destroy of a removed resource first, hashicorp/terraform#35568).
+	planned map[string]bool
+	orders  []*pendingOrder
+}
+
+type refreshedNumber struct {
+	number, locationID string
+	planned            chan struct{}
+	done               bool
+}
+
+// pendingOrder is an order Read found in state whose outcome is unknown.
+type pendingOrder struct {
+	key, locationID, apiType, number, areaCode string
+	claimed                                    bool
+}
+
+// ledgers holds one ledger per configured client: Terraform configures the
+// provider once per walk, so a client is a walk. A ledger goes when its
+// client does.
+var (
+	ledgersMu sync.Mutex
+	ledgers   = map[weak.Pointer[sipstation.Client]]*numberLedger{}
+)
+
+func ledgerFor(c *sipstation.Client) *numberLedger {
+	key := weak.Make(c)
+	ledgersMu.Lock()
+	defer ledgersMu.Unlock()
+	l, ok := ledgers[key]
+	if !ok {
+		l = &numberLedger{refreshed: map[string]*refreshedNumber{}, planned: map[string]bool{}}
+		ledgers[key] = l
+		runtime.AddCleanup(c, func(k weak.Pointer[sipstation.Client]) {
+			ledgersMu.Lock()
+			defer ledgersMu.Unlock()
+			delete(ledgers, k)
+		}, key)
+	}
+	return l
+}
+
+// sawRefresh records that Read refreshed number, held at locationID.
+func (l *numberLedger) sawRefresh(number, locationID string) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	e := &refreshedNumber{number: number, locationID: locationID, planned: make(chan struct{})}
+	if l.planned[number] {
+		e.done = true
+		close(e.planned)
+	}
+	l.refreshed[number] = e
+}
+
+// sawPlan records that ModifyPlan planned number from its state.
+func (l *numberLedger) sawPlan(number string) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.planned[number] = true
+	if e, ok := l.refreshed[number]; ok && !e.done {
+		e.done = true
+		close(e.planned)
+	}
+}
+
+// unplanned returns the numbers of areaCode at locationID that were
+// refreshed in this walk and are still not planned from their state after
+// waiting up to wait for them.
+func (l *numberLedger) unplanned(ctx context.Context, locationID, areaCode string, wait time.Duration) []string {
+	return l.waitPlanned(ctx, wait, func(e *refreshedNumber) bool {
+		return e.locationID == locationID && sipstation.AreaCode(e.number) == areaCode
+	})
+}
+
+// unplannedNumber reports whether number was refreshed in this walk and is
+// still not planned from its state after waiting up to wait for it.
+func (l *numberLedger) unplannedNumber(ctx context.Context, number string, wait time.Duration) bool {
+	return len(l.waitPlanned(ctx, wait, func(e *refreshedNumber) bool { return e.number == number })) > 0
+}
+
+// waitPlanned waits up to wait for the refreshed numbers that match to be
+// planned, and returns those that are not.
+func (l *numberLedger) waitPlanned(ctx context.Context, wait time.Duration, match func(*refreshedNumber) bool) []string {
+	l.mu.Lock()
+	var waiting []*refreshedNumber
+	for _, e := range l.refreshed {
+		if !e.done && match(e) {
+			waiting = append(waiting, e)
+		}
+	}
+	l.mu.Unlock()
+	if len(waiting) == 0 {
+		return nil
+	}
+	timer := time.NewTimer(wait)
+	defer timer.Stop()
+	var left []string
+	expired := false
+	for _, e := range waiting {
+		if !expired {
+			select {
+			case <-e.planned:
+				continue
+			case <-timer.C:
+				expired = true
+			case <-ctx.Done():
+				expired = true
+			}
+		}
+		select {
+		case <-e.planned:
+		default:
+			left = append(left, e.number)
+		}
+	}
+	return left
+}
+
+// sawPendingOrder records a pending order found in state.
+func (l *numberLedger) sawPendingOrder(o pendingOrder) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	for _, have := range l.orders {
+		if have.key == o.key {
+			return
+		}
+	}
+	l.orders = append(l.orders, &o)
+}
+
+// claimPendingOrder hands the key of an unclaimed pending order of the
+// same kind to the create plan that replays it. Pending orders that match
+// are interchangeable: each asked for the same thing, and whichever plan
+// replays a key gets the number ordered under it.
+func (l *numberLedger) claimPendingOrder(locationID, apiType, number, areaCode string) (string, bool) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	for _, o := range l.orders {
+		if !o.claimed && o.locationID == locationID && o.apiType == apiType && o.number == number && o.areaCode == areaCode {
+			o.claimed = true
+			return o.key, true
+		}
+	}
+	return "", false
+}
