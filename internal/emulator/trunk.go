@@ -432,4 +432,3 @@ func setTrunkFailover(c *call, acct *accountRec, did string, fo *sipstation.Fail
 	}
 	return trunkResult(true, "failover of %s %s", n.Number.Number[2:], verb)
 }
-
