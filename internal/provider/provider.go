@@ -286,6 +286,8 @@ func (p *SipstationProvider) Resources(_ context.Context) []func() resource.Reso
 		NewLocationResource,
 		NewDIDResource,
 		NewTollFreeNumberResource,
+		NewE911AddressResource,
+		NewFailoverResource,
 	}
 }
 
