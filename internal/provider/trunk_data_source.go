@@ -11,6 +11,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
+	"github.com/sipstation-community/terraform-provider-sipstation/internal/sipstation"
 	"github.com/sipstation-community/terraform-provider-sipstation/internal/trunk"
 )
 
@@ -67,6 +68,7 @@ type trunkFailoverModel struct {
 
 type trunkNumberModel struct {
 	Number      types.String        `tfsdk:"number"`
+	TollFree    types.Bool          `tfsdk:"toll_free"`
 	E911Address *trunkE911Model     `tfsdk:"e911_address"`
 	Failover    *trunkFailoverModel `tfsdk:"failover"`
 }
@@ -169,6 +171,8 @@ func (d *TrunkDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, 
 				Computed:            true,
 				NestedObject: schema.NestedAttributeObject{Attributes: map[string]schema.Attribute{
 					"number": computed("The number in E.164, such as `+14155550123`."),
+					"toll_free": computedBool("Whether the number is toll-free (area code 800, 833, 844, 855, 866, " +
+						"877 or 888). Toll-free numbers take no E911 address."),
 					"e911_address": schema.SingleNestedAttribute{
 						MarkdownDescription: "The emergency address 911 dispatchers get for calls from the number; " +
 							"null when it has none.",
@@ -259,7 +263,11 @@ func (d *TrunkDataSource) Read(ctx context.Context, req datasource.ReadRequest, 
 	}
 	m.Numbers = make([]trunkNumberModel, 0, len(acct.Numbers))
 	for _, n := range acct.Numbers {
-		nm := trunkNumberModel{Number: types.StringValue(n.Number), Failover: trunkFailover(n.Failover)}
+		nm := trunkNumberModel{
+			Number:   types.StringValue(n.Number),
+			TollFree: types.BoolValue(sipstation.IsTollFree(n.Number)),
+			Failover: trunkFailover(n.Failover),
+		}
 		if a := n.E911Address; a != nil {
 			nm.E911Address = &trunkE911Model{
 				Name: types.StringValue(a.Name.String()), Street1: types.StringValue(a.Street1.String()),

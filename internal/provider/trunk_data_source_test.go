@@ -70,7 +70,8 @@ func TestAccTrunkDataSource_basic(t *testing.T) {
 					statecheck.ExpectKnownValue(address, tfjsonpath.New("settings").AtMapKey("sms"), knownvalue.Bool(true)),
 					statecheck.ExpectKnownValue(address, tfjsonpath.New("numbers"), knownvalue.ListExact([]knownvalue.Check{
 						knownvalue.ObjectExact(map[string]knownvalue.Check{
-							"number": knownvalue.StringExact("+14155550140"),
+							"number":    knownvalue.StringExact("+14155550140"),
+							"toll_free": knownvalue.Bool(false),
 							"e911_address": knownvalue.ObjectExact(map[string]knownvalue.Check{
 								"name": knownvalue.StringExact("Example Dental"), "street1": knownvalue.StringExact("1 Market St"),
 								"street2": knownvalue.StringExact("Suite 5"), "city": knownvalue.StringExact("San Francisco"),
@@ -80,6 +81,7 @@ func TestAccTrunkDataSource_basic(t *testing.T) {
 						}),
 						knownvalue.ObjectExact(map[string]knownvalue.Check{
 							"number":       knownvalue.StringExact("+14155550141"),
+							"toll_free":    knownvalue.Bool(false),
 							"e911_address": knownvalue.Null(),
 							"failover": knownvalue.ObjectExact(map[string]knownvalue.Check{
 								"number": knownvalue.Null(), "destination": knownvalue.StringExact("pbx.example.com"),

@@ -57,10 +57,11 @@ check "every_number_has_e911" {
   }
 
   assert {
-    condition = alltrue([for n in data.sipstation_trunk.this.numbers : n.e911_address != null])
+    # Toll-free numbers take no E911 address.
+    condition = alltrue([for n in data.sipstation_trunk.this.numbers : n.toll_free || n.e911_address != null])
     error_message = join("\n", concat(
       [for n in data.sipstation_trunk.this.numbers :
-        "${n.number} is on the trunk without an E911 address." if n.e911_address == null
+        "${n.number} is on the trunk without an E911 address." if !n.toll_free && n.e911_address == null
       ],
       ["Declare a sipstation_e911_address for it (SIPStation says E911 changes can take up to 15 minutes to show)."],
     ))

@@ -2,7 +2,7 @@
 data "sipstation_trunk" "this" {}
 
 output "numbers_without_e911" {
-  value = [for n in data.sipstation_trunk.this.numbers : n.number if n.e911_address == null]
+  value = [for n in data.sipstation_trunk.this.numbers : n.number if !n.toll_free && n.e911_address == null]
 }
 
 output "gateways_not_registered" {
