@@ -115,7 +115,8 @@ func (p *SipstationProvider) Schema(_ context.Context, _ provider.SchemaRequest,
 			},
 			"account_key": schema.StringAttribute{
 				MarkdownDescription: "Account key of the SIPStation account, for the account-key API (the one " +
-					"FreePBX's SIPStation module uses): the key the SIPStation portal shows for the account. It " +
+					"FreePBX's SIPStation module uses): the key the SIPStation store shows once the account has " +
+					"service and a valid E911 address. It " +
 					"travels in the request path, and the provider keeps it out of every log line and error. " +
 					"Defaults to the `" + envAccountKey + "` environment variable; prefer the variable.",
 				Optional:  true,

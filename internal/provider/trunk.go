@@ -67,13 +67,17 @@ func numberOnTrunk(ctx context.Context, client *trunk.Client, e164 string, diags
 // notOnTrunkError explains a number that is not on the trunk, for a plan or
 // an apply that would set something on it.
 func notOnTrunkError(diags *diag.Diagnostics, acct *trunk.Account, resourceType, e164 string) {
-	listed := make([]string, 0, len(acct.Numbers))
-	for _, n := range acct.Numbers {
+	const shown = 10
+	listed := make([]string, 0, shown)
+	for _, n := range acct.Numbers[:min(shown, len(acct.Numbers))] {
 		listed = append(listed, n.Number)
 	}
 	onTrunk := "none"
 	if len(listed) > 0 {
 		onTrunk = strings.Join(listed, ", ")
+	}
+	if more := len(acct.Numbers) - len(listed); more > 0 {
+		onTrunk += fmt.Sprintf(" and %d more", more)
 	}
 	diags.AddError("Number Not on the SIPStation Trunk",
 		fmt.Sprintf("%s is not on the account's SIPStation trunk, so %s cannot be set for it. The numbers on "+
@@ -86,10 +90,14 @@ func notOnTrunkError(diags *diag.Diagnostics, acct *trunk.Account, resourceType,
 // addTrunkChangeError explains a change the account-key API did not make.
 func addTrunkChangeError(diags *diag.Diagnostics, summary, e164 string, err error) {
 	if errors.Is(err, trunk.ErrRefused) {
+		hint := "Correct what the reason names, then apply again."
+		if strings.Contains(strings.ToLower(err.Error()), "trial") {
+			hint = "Trial accounts cannot set E911 addresses or failover: convert the trial to a full account " +
+				"in the SIPStation store first."
+		}
 		diags.AddError(summary,
-			fmt.Sprintf("SIPStation refused the change for %s and gave this reason; nothing was changed. Trial "+
-				"accounts cannot set E911 addresses or failover: convert the trial in the SIPStation store first.\n\n%s",
-				e164, err))
+			fmt.Sprintf("SIPStation refused the change for %s and gave the reason below; nothing was changed. %s\n\n%s",
+				e164, hint, err))
 		return
 	}
 	diags.AddError(summary,

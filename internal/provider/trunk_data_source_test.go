@@ -17,9 +17,8 @@ import (
 )
 
 // trunkNumbers orders local numbers (E.164) on a new location of the test's
-// account through the v1 API, so that they are on its trunk, and returns
-// the location's ID.
-func trunkNumbers(t *testing.T, env *acctest.Env, numbers ...string) string {
+// account through the v1 API, so that they are on its trunk.
+func trunkNumbers(t *testing.T, env *acctest.Env, numbers ...string) {
 	t.Helper()
 	var loc sipstation.Location
 	if s := env.Do(t, http.MethodPost, "/v1/locations", sipstation.LocationCreate{
@@ -33,7 +32,6 @@ func trunkNumbers(t *testing.T, env *acctest.Env, numbers ...string) string {
 			t.Fatalf("order %s: status %d", n, s)
 		}
 	}
-	return loc.ID
 }
 
 // patchNumber changes a number through the v1 API.
