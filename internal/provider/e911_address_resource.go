@@ -91,7 +91,9 @@ func (r *E911AddressResource) Schema(_ context.Context, _ resource.SchemaRequest
 			"SIPStation warns that E911 changes can take up to 15 minutes to show. For 15 minutes after it " +
 			"writes an address, the provider keeps what it wrote when a refresh still shows the old address, " +
 			"and warns; after that, a refresh takes what SIPStation shows, so a later plan offers to write the " +
-			"address again if it never arrived.",
+			"address again if it never arrived.\n\n" +
+			"Manage a number's E911 address with this resource or with `e911_address` of its `sipstation_did` " +
+			"(v1 API), not both: they set the same thing.",
 		Attributes: map[string]schema.Attribute{
 			"id": schema.StringAttribute{
 				MarkdownDescription: "The number in E.164, such as `+14155550123`. Import the resource by the " +
@@ -101,7 +103,8 @@ func (r *E911AddressResource) Schema(_ context.Context, _ resource.SchemaRequest
 			},
 			"number": schema.StringAttribute{
 				MarkdownDescription: "The local number the address is for, in any common form (`+14155550123`, " +
-					"`415-555-0123`, `(415) 555-0123`, `4155550123`). It must be on the account's trunk. Changing " +
+					"`415-555-0123`, `(415) 555-0123`, `4155550123`); `id` holds its E.164 form, which the provider " +
+					"sends and compares. It must be on the account's trunk. Changing " +
 					"it to another number deletes this address and sets one for the other number; the same " +
 					"number written in another form changes nothing.",
 				Required:      true,

@@ -83,7 +83,8 @@ func (r *FailoverResource) Schema(_ context.Context, _ resource.SchemaRequest, r
 			},
 			"number": schema.StringAttribute{
 				MarkdownDescription: "The number on the trunk whose calls fail over, in any common form (`+14155550123`, " +
-					"`415-555-0123`, `(415) 555-0123`, `4155550123`). Omit it for the account-wide failover. It must " +
+					"`415-555-0123`, `(415) 555-0123`, `4155550123`); `id` holds its E.164 form. Omit it for the " +
+					"account-wide failover. It must " +
 					"be on the account's trunk. Changing it to another number clears this failover and sets the " +
 					"other's; the same number written in another form changes nothing.",
 				Optional:      true,
