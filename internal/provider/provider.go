@@ -200,6 +200,14 @@ func (p *SipstationProvider) Configure(ctx context.Context, req provider.Configu
 	// string in the provider block counts as given); the account-key API
 	// when its key is.
 	wantV1 := endpoint != "" || apiKey != "" || !cfg.Endpoint.IsNull() || !cfg.APIKey.IsNull()
+	if trunkEndpoint != "" && accountKey == "" {
+		resp.Diagnostics.AddAttributeError(path.Root("account_key"), "Missing SIPStation Account Key",
+			"A trunk endpoint ("+trunkEndpoint+") is set, but no account key for it. Set the "+envAccountKey+
+				" environment variable or `account_key` to the account key the SIPStation portal shows, or leave "+
+				"`trunk_endpoint` and "+envTrunkEndpoint+" unset when you do not use the account-key API.")
+		return
+	}
+
 	if !wantV1 && accountKey == "" {
 		resp.Diagnostics.AddError("No SIPStation API Configured",
 			"The provider needs the credentials of at least one SIPStation API:\n\n"+
@@ -209,14 +217,6 @@ func (p *SipstationProvider) Configure(ctx context.Context, req provider.Configu
 				"set "+envAccountKey+" (the account key from the SIPStation portal), or `account_key`.")
 		return
 	}
-	if trunkEndpoint != "" && accountKey == "" {
-		resp.Diagnostics.AddAttributeError(path.Root("account_key"), "Missing SIPStation Account Key",
-			"A trunk endpoint ("+trunkEndpoint+") is set, but no account key for it. Set the "+envAccountKey+
-				" environment variable or `account_key` to the account key the SIPStation portal shows, or leave "+
-				"`trunk_endpoint` and "+envTrunkEndpoint+" unset when you do not use the account-key API.")
-		return
-	}
-
 	data := &providerData{}
 	if wantV1 {
 		data.v1 = p.configureV1(ctx, endpoint, apiKey, opts, &resp.Diagnostics)

@@ -143,6 +143,16 @@ func TestAccProvider_missingAPI(t *testing.T) {
 				ExpectError: regexp.MustCompile(`No SIPStation API Configured[\s\S]*SIPSTATION_ACCOUNT_KEY`),
 			},
 			{
+				Config:      fmt.Sprintf("provider \"sipstation\" {\n  trunk_endpoint = %q\n}\n", env.TrunkEndpoint) + `data "sipstation_trunk" "this" {}`,
+				PlanOnly:    true,
+				ExpectError: regexp.MustCompile(`Missing SIPStation Account Key[\s\S]*SIPSTATION_ACCOUNT_KEY`),
+			},
+			{
+				Config:      "provider \"sipstation\" {\n  trunk_endpoint = \"http://push2.example.com/sipstation\"\n  account_key = \"k\"\n}\n" + `data "sipstation_trunk" "this" {}`,
+				PlanOnly:    true,
+				ExpectError: regexp.MustCompile(`Invalid SIPStation Trunk Endpoint[\s\S]*plain http`),
+			},
+			{
 				Config: env.BothProviderConfig() + `data "sipstation_trunk" "this" {}` + "\n" + `data "sipstation_numbers" "all" {}`,
 			},
 		},
