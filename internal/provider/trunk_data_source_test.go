@@ -2,7 +2,9 @@ package provider
 
 import (
 	"fmt"
+	"io"
 	"net/http"
+	"net/http/httptest"
 	"net/url"
 	"regexp"
 	"testing"
@@ -156,5 +158,21 @@ func TestAccProvider_missingAPI(t *testing.T) {
 				Config: env.BothProviderConfig() + `data "sipstation_trunk" "this" {}` + "\n" + `data "sipstation_numbers" "all" {}`,
 			},
 		},
+	})
+}
+
+// TEMPNOTAVAIL (a 200 answer) is a temporary error that says to try again.
+func TestAccTrunkDataSource_tempNotAvail(t *testing.T) {
+	ts := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+		_, _ = io.WriteString(w, `{"version":"1.0.2","query_status":"TEMPNOTAVAIL"}`)
+	}))
+	t.Cleanup(ts.Close)
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps: []resource.TestStep{{
+			Config: fmt.Sprintf("provider \"sipstation\" {\n  trunk_endpoint = %q\n  account_key = \"k3y\"\n}\n", ts.URL) +
+				`data "sipstation_trunk" "this" {}`,
+			ExpectError: regexp.MustCompile(`SIPStation Account Temporarily Not Available[\s\S]*Try again in a few\s+minutes`),
+		}},
 	})
 }
