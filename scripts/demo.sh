@@ -344,5 +344,36 @@ show "terraform output -raw latest_statement_pdf_base64 | base64 -d > examples/d
 [ "$(head -c 4 "$OUT_DIR/statement.pdf")" = "%PDF" ] || fail "examples/demo/out/statement.pdf is not a PDF"
 ok "examples/demo/out/statement.pdf ($(wc -c <"$OUT_DIR/statement.pdf" | tr -d ' ') bytes) starts with %PDF"
 
+step "The trunk as FreePBX sees it, and an E911 check" \
+	"The real SIPStation service serves the account-key API that FreePBX's module" \
+	"calls; the emulator serves it under /sipstation from the same data. trunk.tf" \
+	"reads the trunk with data.sipstation_trunk, and its check block fails while a" \
+	"local number on the trunk has no E911 address."
+SIPSTATION_TRUNK_ENDPOINT="$(emulator_var SIPSTATION_TRUNK_ENDPOINT)"
+SIPSTATION_ACCOUNT_KEY="$(emulator_var SIPSTATION_ACCOUNT_KEY)"
+[ -n "$SIPSTATION_TRUNK_ENDPOINT" ] && [ -n "$SIPSTATION_ACCOUNT_KEY" ] || fail "the emulator printed no trunk endpoint and account key"
+export SIPSTATION_TRUNK_ENDPOINT SIPSTATION_ACCOUNT_KEY
+show "export SIPSTATION_TRUNK_ENDPOINT=$SIPSTATION_TRUNK_ENDPOINT SIPSTATION_ACCOUNT_KEY=..."
+show "cp trunk.tf ."
+cp "$DEMO_SRC/trunk.tf" "$WORK/tf/"
+tf apply -auto-approve || fail "terraform apply failed"
+flat "$WORK/terraform.out" | grep -qF "\"$MAIN\" = \"E911: 100 Market St, San Francisco\"" ||
+	fail "the trunk does not show the main line $MAIN with its E911 address"
+ok "the trunk lists $MAIN with its E911 address; the check passes"
+say "Someone deletes the main line's E911 address in the portal (here: the" \
+	"account-key API, as FreePBX would)."
+DID="${MAIN#+1}"
+show "curl -X DELETE $SIPSTATION_TRUNK_ENDPOINT/2/e911/$DID/\$SIPSTATION_ACCOUNT_KEY"
+curl -fsS -X DELETE "$SIPSTATION_TRUNK_ENDPOINT/2/e911/$DID/$SIPSTATION_ACCOUNT_KEY" >/dev/null ||
+	fail "deleting the E911 address failed"
+printf '\n'
+tf_capture "$WORK/plan-e911.txt" plan || fail "terraform plan failed"
+flat "$WORK/plan-e911.txt" | grep -qF "$MAIN is on the trunk without an E911 address" ||
+	fail "the check does not name $MAIN as having no E911 address"
+flat "$WORK/plan-e911.txt" | grep -qF "sipstation_did.main will be updated in-place" ||
+	fail "the plan does not put the E911 address of $MAIN back"
+ok "the check names $MAIN, and the plan puts its E911 address back"
+
 printf '\n%sDemo complete%s in %ds: the guard held a pending port, the plan flagged a billed\n' "$GREEN$BOLD" "$RESET" "$SECONDS"
-printf 'ported number, and removing it cancelled it. Open examples/demo/out/statement.pdf.\n'
+printf 'ported number, and removing it cancelled it; the E911 check named a number without an\n'
+printf 'address. Open examples/demo/out/statement.pdf.\n'

@@ -1,5 +1,6 @@
 // Command sipstation-emulator serves the SIPStation number-inventory API v1
-// (the contract in shared/design/api.md) on a local port, in memory or on a
+// (the contract in shared/design/api.md), and under /sipstation the
+// account-key API FreePBX's module speaks, on a local port, in memory or on a
 // durable SQLite file. See package internal/emulator.
 package main
 
@@ -47,7 +48,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	listen := fs.String("listen", "127.0.0.1:8787", "address to listen on")
 	dbPath := fs.String("db", "", "SQLite file that keeps the data across restarts (default: in memory)")
 	admin := fs.Bool("admin", false, "serve the /_emulator/ control routes")
-	seed := fs.Bool("seed", false, "create (once) a demo account and print SIPSTATION_API_KEY=<key>")
+	seed := fs.Bool("seed", false, "create (once) a demo account and print SIPSTATION_API_KEY=<key>, SIPSTATION_TRUNK_ENDPOINT=<url> and SIPSTATION_ACCOUNT_KEY=<key>")
 	latency := fs.Duration("latency", 0, "latency added to every /v1 answer")
 	rateLimit := fs.Float64("rate-limit", 0, fmt.Sprintf("requests per second per API key (0: %d; negative: off, that is %d)", emulator.DefaultRateLimit, emulator.UnlimitedRate))
 	quiet := fs.Bool("quiet", false, "do not log requests")
@@ -94,6 +95,11 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		}
 		if _, err := fmt.Fprintf(stdout, "SIPSTATION_API_KEY=%s\n", acct.APIKey); err != nil {
 			return errors.Join(fmt.Errorf("print the API key: %w", err), ln.Close())
+		}
+		// The same account on the account-key API, which the emulator
+		// serves under /sipstation.
+		if _, err := fmt.Fprintf(stdout, "SIPSTATION_TRUNK_ENDPOINT=http://%s/sipstation\nSIPSTATION_ACCOUNT_KEY=%s\n", ln.Addr(), acct.AccountKey); err != nil {
+			return errors.Join(fmt.Errorf("print the account key: %w", err), ln.Close())
 		}
 	}
 

@@ -60,10 +60,14 @@ type process struct {
 	stopped  bool       // the exit was received
 	endpoint string
 	key      string
+	// trunkEndpoint and accountKey are the account-key API's, with -seed.
+	trunkEndpoint string
+	accountKey    string
 }
 
 // start runs the command with args and waits for its stdout lines: the
-// endpoint, and the API key when -seed is given.
+// endpoint, and the API key, trunk endpoint and account key when -seed is
+// given.
 func start(t *testing.T, args ...string) *process {
 	t.Helper()
 	cmd := exec.Command(os.Args[0], args...)
@@ -105,7 +109,7 @@ func start(t *testing.T, args ...string) *process {
 	want := 1
 	for _, a := range args {
 		if a == "-seed" {
-			want = 2
+			want = 4
 		}
 	}
 	timeout := time.After(30 * time.Second)
@@ -121,6 +125,10 @@ func start(t *testing.T, args ...string) *process {
 				p.endpoint = value
 			case "SIPSTATION_API_KEY":
 				p.key = value
+			case "SIPSTATION_TRUNK_ENDPOINT":
+				p.trunkEndpoint = value
+			case "SIPSTATION_ACCOUNT_KEY":
+				p.accountKey = value
 			default:
 				t.Fatalf("unexpected stdout line %q", line)
 			}
@@ -189,6 +197,18 @@ func TestCommand(t *testing.T) {
 	if !strings.HasPrefix(first.endpoint, "http://127.0.0.1:") || !strings.HasPrefix(first.key, "sk_emu_") {
 		t.Fatalf("printed endpoint %q, key %q", first.endpoint, first.key)
 	}
+	if first.trunkEndpoint != first.endpoint+"/sipstation" || first.accountKey == "" {
+		t.Fatalf("printed trunk endpoint %q, account key %q", first.trunkEndpoint, first.accountKey)
+	}
+	var full struct {
+		QueryStatus string `json:"query_status"`
+	}
+	if resp := first.do(t, http.MethodGet, "/sipstation/2/full/"+first.accountKey, nil, &full); resp.StatusCode != http.StatusOK || full.QueryStatus != "SUCCESS" {
+		t.Errorf("GET /sipstation/2/full with the seeded account key: %d, query_status %q", resp.StatusCode, full.QueryStatus)
+	}
+	if strings.Contains(first.stderr.String(), first.accountKey) {
+		t.Errorf("the request log shows the account key:\n%s", first.stderr)
+	}
 	var loc sipstation.Location
 	resp := first.do(t, http.MethodPost, "/v1/locations", sipstation.LocationCreate{
 		Name: "HQ", OrganizationName: "Acme", Email: "ops@acme.example",
@@ -206,8 +226,8 @@ func TestCommand(t *testing.T) {
 	first.stop(t)
 
 	second := start(t, append(args, "-quiet")...)
-	if second.key != first.key {
-		t.Errorf("key after a restart on the same -db: %q, want %q", second.key, first.key)
+	if second.key != first.key || second.accountKey != first.accountKey {
+		t.Errorf("keys after a restart on the same -db: %q and %q, want %q and %q", second.key, second.accountKey, first.key, first.accountKey)
 	}
 	var got sipstation.Location
 	if resp := second.do(t, http.MethodGet, "/v1/locations/"+loc.ID, nil, &got); resp.StatusCode != http.StatusOK || got.Name != "HQ" {

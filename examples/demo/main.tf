@@ -4,6 +4,7 @@
 #
 # Run it by hand against an emulator (see README.md, "The emulator"):
 #   export SIPSTATION_ENDPOINT=http://127.0.0.1:8787 SIPSTATION_API_KEY=...
+#   (with trunk.tf also SIPSTATION_TRUNK_ENDPOINT and SIPSTATION_ACCOUNT_KEY)
 #   terraform apply -var toll_free_number=+18005550100
 
 terraform {
@@ -16,7 +17,9 @@ terraform {
   }
 }
 
-# endpoint and api_key come from SIPSTATION_ENDPOINT and SIPSTATION_API_KEY.
+# endpoint and api_key come from SIPSTATION_ENDPOINT and SIPSTATION_API_KEY;
+# account_key and trunk_endpoint, which trunk.tf needs, from
+# SIPSTATION_ACCOUNT_KEY and SIPSTATION_TRUNK_ENDPOINT.
 provider "sipstation" {}
 
 variable "toll_free_number" {

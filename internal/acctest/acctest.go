@@ -8,6 +8,7 @@ package acctest
 
 import (
 	"bytes"
+	"cmp"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -20,12 +21,17 @@ import (
 
 	"github.com/sipstation-community/terraform-provider-sipstation/internal/emulator"
 	"github.com/sipstation-community/terraform-provider-sipstation/internal/sipstation"
+	"github.com/sipstation-community/terraform-provider-sipstation/internal/trunk"
 )
 
-// Environment variables that point the tests at a live endpoint.
+// Environment variables that point the tests at a live endpoint. The
+// account-key API's (SIPSTATION_ACCOUNT_KEY, and SIPSTATION_TRUNK_ENDPOINT
+// which defaults to the real service's) are read only with the v1 pair.
 const (
-	EnvEndpoint = "SIPSTATION_ENDPOINT"
-	EnvAPIKey   = "SIPSTATION_API_KEY"
+	EnvEndpoint      = "SIPSTATION_ENDPOINT"
+	EnvAPIKey        = "SIPSTATION_API_KEY"
+	EnvAccountKey    = "SIPSTATION_ACCOUNT_KEY"
+	EnvTrunkEndpoint = "SIPSTATION_TRUNK_ENDPOINT"
 )
 
 // emulatorRateLimit is high enough that tests never meet the limit unless
@@ -36,6 +42,11 @@ const emulatorRateLimit = 10000
 type Env struct {
 	Endpoint string // base URL without /v1, as the provider's endpoint takes it
 	APIKey   string
+	// TrunkEndpoint and AccountKey are the account-key API's for the same
+	// account (the emulator's /sipstation routes); AccountKey is "" on a live
+	// endpoint without SIPSTATION_ACCOUNT_KEY.
+	TrunkEndpoint string
+	AccountKey    string
 
 	adminURL string // the emulator's base URL; "" on a live endpoint
 	client   *http.Client
@@ -48,7 +59,11 @@ func New(t testing.TB) *Env {
 	t.Helper()
 	endpoint, key := os.Getenv(EnvEndpoint), os.Getenv(EnvAPIKey)
 	if endpoint != "" && key != "" {
-		return &Env{Endpoint: strings.TrimRight(endpoint, "/"), APIKey: key, client: &http.Client{Timeout: time.Minute}}
+		return &Env{
+			Endpoint: strings.TrimRight(endpoint, "/"), APIKey: key,
+			TrunkEndpoint: strings.TrimRight(cmp.Or(os.Getenv(EnvTrunkEndpoint), trunk.DefaultEndpoint), "/"), AccountKey: os.Getenv(EnvAccountKey),
+			client: &http.Client{Timeout: time.Minute},
+		}
 	}
 	opts := emulator.Options{Admin: true, RateLimit: emulatorRateLimit}
 	// The request log shows when a test fails; a benchmark would print it
@@ -67,8 +82,9 @@ func New(t testing.TB) *Env {
 			t.Errorf("close the SIPStation emulator: %v", err)
 		}
 	})
-	e := &Env{Endpoint: ts.URL, adminURL: ts.URL, client: ts.Client()}
-	e.APIKey = e.CreateAccount(t, t.Name())
+	e := &Env{Endpoint: ts.URL, TrunkEndpoint: ts.URL + "/sipstation", adminURL: ts.URL, client: ts.Client()}
+	acct := e.CreateAccountOfType(t, t.Name(), "")
+	e.APIKey, e.AccountKey = acct.APIKey, acct.AccountKey
 	return e
 }
 
@@ -92,9 +108,53 @@ func (e *Env) ProviderConfig() string {
 // key, for tests of what one account cannot see of another.
 func (e *Env) CreateAccount(t testing.TB, name string) string {
 	t.Helper()
+	return e.CreateAccountOfType(t, name, "").APIKey
+}
+
+// CreateAccountOfType creates another account on the emulator of an account
+// type ("" for a full account, "TRIAL" for a trial) and returns it with both
+// its keys.
+func (e *Env) CreateAccountOfType(t testing.TB, name, accountType string) emulator.Account {
+	t.Helper()
+	body := map[string]string{"name": name}
+	if accountType != "" {
+		body["account_type"] = accountType
+	}
 	var acct emulator.Account
-	e.admin(t, http.MethodPost, "/_emulator/accounts", map[string]string{"name": name}, http.StatusCreated, &acct)
-	return acct.APIKey
+	e.admin(t, http.MethodPost, "/_emulator/accounts", body, http.StatusCreated, &acct)
+	return acct
+}
+
+// TrunkProviderConfig is a provider block for the account-key API alone.
+func (e *Env) TrunkProviderConfig() string {
+	return fmt.Sprintf("provider \"sipstation\" {\n  trunk_endpoint = %q\n  account_key    = %q\n}\n", e.TrunkEndpoint, e.AccountKey)
+}
+
+// BothProviderConfig is a provider block for both APIs of the account.
+func (e *Env) BothProviderConfig() string {
+	return fmt.Sprintf("provider \"sipstation\" {\n  endpoint       = %q\n  api_key        = %q\n  trunk_endpoint = %q\n  account_key    = %q\n}\n",
+		e.Endpoint, e.APIKey, e.TrunkEndpoint, e.AccountKey)
+}
+
+// RequireAccountKey skips the test when there is no account key (a live
+// endpoint without SIPSTATION_ACCOUNT_KEY).
+func (e *Env) RequireAccountKey(t testing.TB) {
+	t.Helper()
+	if e.AccountKey == "" {
+		t.Skipf("needs the account-key API; set %s (and %s) with the live endpoint", EnvAccountKey, EnvTrunkEndpoint)
+	}
+}
+
+// TrunkFull reads the whole account from the account-key API, as FreePBX's
+// module does (GET /2/full/{key}).
+func (e *Env) TrunkFull(t testing.TB) trunk.Full {
+	t.Helper()
+	var f trunk.Full
+	status, err := e.send(http.MethodGet, e.TrunkEndpoint+"/2/full/"+e.AccountKey, "", nil, &f)
+	if err != nil || status != http.StatusOK {
+		t.Fatalf("GET /2/full: status %d: %v", status, err)
+	}
+	return f
 }
 
 // RequestPortOut files a gaining carrier's port-out of numbers (E.164, all on

@@ -38,6 +38,19 @@ func TestEmulatorEnv(t *testing.T) {
 			t.Fatalf("order %s: %d", n, s)
 		}
 	}
+	// The account-key API shows the same account: both numbers on its trunk.
+	if e.TrunkEndpoint != e.Endpoint+"/sipstation" || e.AccountKey == "" {
+		t.Fatalf("trunk endpoint %q, account key %q", e.TrunkEndpoint, e.AccountKey)
+	}
+	if f := e.TrunkFull(t); f.QueryStatus != "SUCCESS" || len(f.DIDs) != 2 {
+		t.Errorf("GET /2/full: %+v", f)
+	}
+	if trial := e.CreateAccountOfType(t, "trial", "TRIAL"); trial.AccountType != "TRIAL" || trial.AccountKey == "" || trial.AccountKey == e.AccountKey {
+		t.Errorf("trial account: %+v", trial)
+	}
+	if !strings.Contains(e.TrunkProviderConfig(), e.AccountKey) || !strings.Contains(e.BothProviderConfig(), e.APIKey) {
+		t.Errorf("provider blocks:\n%s\n%s", e.TrunkProviderConfig(), e.BothProviderConfig())
+	}
 	status := func(n string) string {
 		var num sipstation.Number
 		if s := e.Get(t, "/v1/numbers/%2B"+n[1:], &num); s != http.StatusOK {

@@ -9,16 +9,17 @@ import (
 
 func adminCreateAccount(c *call) (*result, error) {
 	var in struct {
-		Name string `json:"name"`
+		Name        string `json:"name"`
+		AccountType string `json:"account_type"`
 	}
 	if err := decodeBody(c.body, &in); err != nil {
 		return nil, err
 	}
-	a, err := createAccount(c.tx, in.Name, c.now)
+	a, err := createAccount(c.tx, in.Name, in.AccountType, c.now)
 	if err != nil {
 		return nil, err
 	}
-	return jsonResult(http.StatusCreated, Account{ID: a.ID, Name: a.Name, APIKey: a.APIKey})
+	return jsonResult(http.StatusCreated, accountOf(a))
 }
 
 // ClockState is the JSON of GET and POST /_emulator/clock.

@@ -466,8 +466,8 @@ func TestClockAdvance(t *testing.T) {
 	}
 }
 
-// POST /_emulator/accounts answers {account_id, api_key} (and the name), and
-// the key works at once.
+// POST /_emulator/accounts answers {account_id, api_key, account_key,
+// account_type} (and the name), and both keys work at once.
 func TestAdminCreateAccount(t *testing.T) {
 	t.Parallel()
 	h := newHarness(t, emulator.Options{})
@@ -476,10 +476,17 @@ func TestAdminCreateAccount(t *testing.T) {
 	if err := json.Unmarshal(a.body, &got); err != nil || a.status != http.StatusCreated {
 		t.Fatalf("create account: %d %s", a.status, a.body)
 	}
-	if !strings.HasPrefix(got["account_id"], "acct_") || !strings.HasPrefix(got["api_key"], "sk_emu_") || got["name"] != "Acme" || len(got) != 3 {
+	if !strings.HasPrefix(got["account_id"], "acct_") || !strings.HasPrefix(got["api_key"], "sk_emu_") || got["name"] != "Acme" ||
+		got["account_key"] == "" || got["account_type"] != "FULL" || len(got) != 5 {
 		t.Errorf("account: %v", got)
 	}
 	h.callAs(got["api_key"], http.MethodGet, "/v1/locations", nil, http.StatusOK, nil)
+	if f := h.full(got["account_key"]); f.QueryStatus != "SUCCESS" {
+		t.Errorf("GET /sipstation/2/full with the new account key: %+v", f)
+	}
+	if s, e := h.apiError("", http.MethodPost, "/_emulator/accounts", map[string]string{"name": "X", "account_type": "GOLD"}); s != http.StatusUnprocessableEntity || e.Source == nil || e.Source.Pointer != "/account_type" {
+		t.Errorf("account of an unknown type: %d %+v", s, e)
+	}
 	if s, e := h.apiError("", http.MethodPost, "/_emulator/accounts", map[string]string{"name": " "}); s != http.StatusUnprocessableEntity || e.Source == nil || e.Source.Pointer != "/name" {
 		t.Errorf("account without a name: %d %+v", s, e)
 	}

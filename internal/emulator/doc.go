@@ -117,7 +117,8 @@
 //     (key order and spacing do not matter). Every answer below 500 is stored
 //     and replayed for 24 hours of emulator time, with the header
 //     Idempotent-Replayed: true.
-//   - Faults (POST /_emulator/faults replaces them all) apply to /v1 only.
+//   - Faults (POST /_emulator/faults replaces them all) apply to /v1 and to
+//     the account-key routes under /sipstation.
 //     max_faults is an emulator extension: after that many injected faults the
 //     three rates switch themselves off (0 = no limit). methods, an extension
 //     too, limits the faults to requests with those HTTP methods. Go's http.Transport
@@ -127,4 +128,53 @@
 //   - Metrics count every request by route pattern and status, the
 //     DELETE /v1/numbers/{number} requests that carried force=true (whatever
 //     their outcome), rate-limited requests, replays and injected faults.
+//
+// The account-key API (/sipstation, trunk.go), the one FreePBX's SIPStation
+// module calls, served from the same store as /v1: its wire types are those
+// of package trunk. The module's source is the only description of it; where
+// the module is silent the emulator chooses:
+//   - Every account has an account key ("ak" and 32 hex digits; POST
+//     /_emulator/accounts answers it as account_key, -seed prints it) and an
+//     account_type: FULL, or TRIAL when POST /_emulator/accounts asks for it.
+//     The module only ever tests for TRIAL; FULL is the emulator's name.
+//   - GET /2/full/{key} (and /2/full/{key}/{install id}, which the module
+//     sends when it has an install id) answers version 1.0.2. A key nobody
+//     has is HTTP 200 with query_status BADKEY and nothing else;
+//     TEMPNOTAVAIL is never answered (an injected 503 stands for an outage).
+//   - dids are the account's numbers still on the trunk: active or with a
+//     port-out pending; not ported out, not cancelled. Toll-free numbers are
+//     listed too. number is 10 digits; failover.num is 10 digits. Their E911
+//     address and failover are the fields /v1 PATCH changes, and
+//     e911_address is null when the number has none.
+//   - customer_info: monthly_cost is the sum of the monthly rates of the
+//     account's billed numbers (ported-out ones included, as they are still
+//     billed), num_trunks is 2, verify_status VERIFIED, settings sms on,
+//     international and fax off, email empty; expiration is empty, or for a
+//     trial 30 days after the account was created (YYYY-MM-DD). Gateways are
+//     trunk1.freepbx.com and trunk2.freepbx.com, never registered (no PBX
+//     registers with the emulator). sip_info is a user name derived from the
+//     account ID and a random password.
+//   - Mutations answer HTTP 200 with {status, message}, refusals included: a
+//     wrong key (message "BADKEY: invalid key"), a trial account ("Trial
+//     accounts cannot set ..."), a number not on the trunk, an E911 address
+//     on a toll-free number, an address /v1 would refuse (name, address1,
+//     city required; a two-letter state; a ZIP code), an unknown field.
+//     Bodies may be form-encoded or JSON (string, number or boolean values),
+//     and the query string counts too (DELETE /2/failover may name the did
+//     there).
+//   - One master E911 number per account: a write with master=1 makes the
+//     number the master and takes the flag from any other; a write without
+//     it on the master number, or a DELETE of its address, leaves the account
+//     without one. The first address is not made the master by itself.
+//   - DELETE /2/e911 of a number without an address succeeds (status true).
+//     POST /2/failover takes exactly one of num (any NANP form) or dest (no
+//     spaces, at most 255 characters: an IP, host, URI or trunk-group id);
+//     without did it sets the account-wide failover, which DELETE without
+//     did clears.
+//   - Changes show at once, though the portal warns that E911 changes can
+//     take up to 15 minutes on the real service.
+//   - Rate limits apply per account key as presented, like API keys on /v1;
+//     refusals of the emulator's own (429, injected 503, unknown route) carry
+//     the {status: false, message} body with their HTTP status. The request
+//     log shows account keys as {key}.
 package emulator

@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"github.com/sipstation-community/terraform-provider-sipstation/internal/sipstation"
+	"github.com/sipstation-community/terraform-provider-sipstation/internal/trunk"
 )
 
 // Clock tells the emulator what time it is.
@@ -36,11 +37,18 @@ type Options struct {
 // DefaultRateLimit is the per-key rate when Options.RateLimit is 0.
 const DefaultRateLimit = 50
 
-// Account is an API account: its key sees only its own data.
+// Account is an API account: its key sees only its own data. AccountKey is
+// the key of the account-key API (/sipstation) for the same account.
 type Account struct {
-	ID     string `json:"account_id"`
-	Name   string `json:"name"`
-	APIKey string `json:"api_key"`
+	ID          string `json:"account_id"`
+	Name        string `json:"name"`
+	APIKey      string `json:"api_key"`
+	AccountKey  string `json:"account_key"`
+	AccountType string `json:"account_type"`
+}
+
+func accountOf(a *accountRec) Account {
+	return Account{ID: a.ID, Name: a.Name, APIKey: a.APIKey, AccountKey: a.AccountKey, AccountType: accountType(a)}
 }
 
 // Server is the emulator, an http.Handler.
@@ -103,11 +111,11 @@ func (s *Server) now(t *tx) (time.Time, error) {
 func (s *Server) CreateAccount(name string) (Account, error) {
 	var acct Account
 	err := s.inTx(func(t *tx, now time.Time) error {
-		a, err := createAccount(t, name, now)
+		a, err := createAccount(t, name, "", now)
 		if err != nil {
 			return err
 		}
-		acct = Account{ID: a.ID, Name: a.Name, APIKey: a.APIKey}
+		acct = accountOf(a)
 		return nil
 	})
 	return acct, err
@@ -123,19 +131,30 @@ func (s *Server) EnsureAccount(name string) (Account, error) {
 			return err
 		}
 		if a == nil {
-			if a, err = createAccount(t, name, now); err != nil {
+			if a, err = createAccount(t, name, "", now); err != nil {
+				return err
+			}
+		} else if changed, err := ensureTrunk(a); err != nil {
+			return err
+		} else if changed {
+			if err := t.updateAccount(a); err != nil {
 				return err
 			}
 		}
-		acct = Account{ID: a.ID, Name: a.Name, APIKey: a.APIKey}
+		acct = accountOf(a)
 		return nil
 	})
 	return acct, err
 }
 
-func createAccount(t *tx, name string, now time.Time) (*accountRec, error) {
+// createAccount creates an account; accountType "" is a full account, else
+// one of the account types the emulator knows (trunk.go).
+func createAccount(t *tx, name, accountType string, now time.Time) (*accountRec, error) {
 	if strings.TrimSpace(name) == "" {
 		return nil, invalid("/name", "name is required: a label for the account")
+	}
+	if accountType != "" && accountType != accountTypeFull && accountType != trunk.AccountTypeTrial {
+		return nil, invalid("/account_type", "account_type is %s (the default) or %s, not %q", accountTypeFull, trunk.AccountTypeTrial, accountType)
 	}
 	id, err := newID("acct")
 	if err != nil {
@@ -145,7 +164,10 @@ func createAccount(t *tx, name string, now time.Time) (*accountRec, error) {
 	if err != nil {
 		return nil, err
 	}
-	a := &accountRec{ID: id, Name: name, APIKey: key, CreatedAt: now}
+	a := &accountRec{ID: id, Name: name, APIKey: key, CreatedAt: now, AccountType: accountType}
+	if _, err := ensureTrunk(a); err != nil {
+		return nil, err
+	}
 	return a, t.putAccount(a)
 }
 
@@ -209,6 +231,7 @@ func (s *Server) routes() {
 	s.api("GET /v1/statements/{id}/pdf", statementPDF)
 	s.api("GET /v1/statements/{id}/cdrs", statementCDRs)
 	s.api("GET /v1/statements/{id}/sms", statementSMS)
+	s.trunkRoutes()
 	if s.opts.Admin {
 		s.admin("POST /_emulator/accounts", adminCreateAccount)
 		s.admin("POST /_emulator/port-outs", adminCreatePortOut)
@@ -261,7 +284,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			if rec.dropped {
 				note = " (answer dropped)"
 			}
-			s.opts.Logf("%s %s -> %d%s in %s", r.Method, r.URL.RequestURI(), rec.statusOr200(), note, time.Since(start).Round(time.Millisecond))
+			s.opts.Logf("%s %s -> %d%s in %s", r.Method, redactKey(r.URL.RequestURI()), rec.statusOr200(), note, time.Since(start).Round(time.Millisecond))
 		}
 	}()
 	s.mux.ServeHTTP(rec, r)

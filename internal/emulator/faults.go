@@ -9,8 +9,8 @@ import (
 	"github.com/sipstation-community/terraform-provider-sipstation/internal/sipstation"
 )
 
-// Faults are injected into /v1 requests (never /_emulator or /healthz), set
-// whole by POST /_emulator/faults. Rates are probabilities from 0 to 1.
+// Faults are injected into /v1 and /sipstation requests (never /_emulator or
+// /healthz), set whole by POST /_emulator/faults. Rates are probabilities from 0 to 1.
 type Faults struct {
 	LatencyMS int     `json:"latency_ms"` // added to every /v1 answer
 	Rate429   float64 `json:"rate_429"`   // 429 too_many_requests, Retry-After: 1, not executed

@@ -160,6 +160,15 @@ type accountRec struct {
 	Name      string    `json:"name"`
 	APIKey    string    `json:"api_key"`
 	CreatedAt time.Time `json:"created_at"`
+	// What the account-key API (/sipstation, trunk.go) adds: the key the
+	// SIPStation portal shows, the account type, the trunk's SIP password,
+	// the account-wide failover and the one master E911 number (E.164).
+	// Accounts stored before these were kept get a key on first use.
+	AccountKey  string               `json:"account_key,omitempty"`
+	AccountType string               `json:"account_type,omitempty"`
+	SIPPassword string               `json:"sip_password,omitempty"`
+	Failover    *sipstation.Failover `json:"account_failover,omitempty"`
+	E911Master  string               `json:"e911_master,omitempty"`
 }
 
 type locationRec struct {
@@ -265,6 +274,52 @@ func newAPIKey() (string, error) {
 		return "", fmt.Errorf("random api key: %w", err)
 	}
 	return "sk_emu_" + hex.EncodeToString(b), nil
+}
+
+// newAccountKey is an account key of the account-key API: like the
+// portal's, one URL path segment of letters and digits.
+func newAccountKey() (string, error) {
+	b := make([]byte, 16)
+	if _, err := rand.Read(b); err != nil {
+		return "", fmt.Errorf("random account key: %w", err)
+	}
+	return "ak" + hex.EncodeToString(b), nil
+}
+
+// ensureTrunk gives an account stored before the account-key API was
+// emulated its account key and SIP password; it reports whether it changed a.
+func ensureTrunk(a *accountRec) (bool, error) {
+	if a.AccountKey != "" {
+		return false, nil
+	}
+	key, err := newAccountKey()
+	if err != nil {
+		return false, err
+	}
+	pw := make([]byte, 12)
+	if _, err := rand.Read(pw); err != nil {
+		return false, fmt.Errorf("random SIP password: %w", err)
+	}
+	a.AccountKey, a.SIPPassword = key, hex.EncodeToString(pw)
+	return true, nil
+}
+
+func (t *tx) updateAccount(a *accountRec) error {
+	data, err := mustJSON(a)
+	if err != nil {
+		return err
+	}
+	_, err = t.exec(`UPDATE accounts SET data = ? WHERE id = ?`, data, a.ID)
+	return err
+}
+
+func (t *tx) accountByAccountKey(key string) (*accountRec, error) {
+	var a accountRec
+	ok, err := getJSON(t, &a, `SELECT data FROM accounts WHERE json_extract(data, '$.account_key') = ?`, key)
+	if err != nil || !ok {
+		return nil, err
+	}
+	return &a, nil
 }
 
 func (t *tx) putAccount(a *accountRec) error {

@@ -24,11 +24,14 @@ import (
 
 	"github.com/sipstation-community/terraform-provider-sipstation/internal/apihttp"
 	"github.com/sipstation-community/terraform-provider-sipstation/internal/sipstation"
+	"github.com/sipstation-community/terraform-provider-sipstation/internal/trunk"
 )
 
 const (
-	envEndpoint = "SIPSTATION_ENDPOINT"
-	envAPIKey   = "SIPSTATION_API_KEY"
+	envEndpoint      = "SIPSTATION_ENDPOINT"
+	envAPIKey        = "SIPSTATION_API_KEY"
+	envAccountKey    = "SIPSTATION_ACCOUNT_KEY"
+	envTrunkEndpoint = "SIPSTATION_TRUNK_ENDPOINT"
 
 	registryURL = "https://registry.terraform.io/providers/sipstation-community/sipstation"
 )
@@ -48,8 +51,17 @@ type SipstationProvider struct {
 type providerModel struct {
 	Endpoint       types.String `tfsdk:"endpoint"`
 	APIKey         types.String `tfsdk:"api_key"`
+	AccountKey     types.String `tfsdk:"account_key"`
+	TrunkEndpoint  types.String `tfsdk:"trunk_endpoint"`
 	MaxRetries     types.Int64  `tfsdk:"max_retries"`
 	RequestTimeout types.String `tfsdk:"request_timeout"`
+}
+
+// providerData is what Configure hands every resource and data source: a
+// client per API that is configured, nil for one that is not.
+type providerData struct {
+	v1    *sipstation.Client
+	trunk *trunk.Client
 }
 
 // New returns the constructor main.go hands to providerserver.
@@ -70,6 +82,16 @@ func (p *SipstationProvider) Schema(_ context.Context, _ provider.SchemaRequest,
 	resp.Schema = schema.Schema{
 		MarkdownDescription: "Manages a SIPStation account: its billed locations, the local DIDs and toll-free " +
 			"numbers each location holds, and its statements.\n\n" +
+			"The provider speaks two APIs, each selected by its own settings; give either pair alone, or both:\n\n" +
+			"- **The SIPStation API v1** (`endpoint` and `api_key`): locations, ordering and cancelling numbers, " +
+			"the port-out guard, statements. `sipstation_location`, `sipstation_did`, `sipstation_toll_free_number` " +
+			"and the statement and number data sources need it.\n" +
+			"- **The account-key API** (`account_key`, and `trunk_endpoint` which defaults to SIPStation's " +
+			"`" + trunk.DefaultEndpoint + "`): the API FreePBX's SIPStation module calls with the account key from " +
+			"the SIPStation portal. It shows the trunk and its numbers and sets their E911 addresses and failover: " +
+			"`data.sipstation_trunk`, `sipstation_e911_address` and `sipstation_failover` need it. Its routes follow " +
+			"the module's public source and are tested against the bundled emulator only.\n\n" +
+			"A resource or data source whose API is not configured fails at plan, naming the settings it needs.\n\n" +
 			"Removing a number from configuration **cancels its service**, and billing stops. While a new " +
 			"carrier is porting a number away (a port-out is pending), the provider refuses to cancel it: " +
 			"cancelling before the port completes can lose the number for good. After a port completes, " +
@@ -91,19 +113,35 @@ func (p *SipstationProvider) Schema(_ context.Context, _ provider.SchemaRequest,
 				Optional:  true,
 				Sensitive: true,
 			},
+			"account_key": schema.StringAttribute{
+				MarkdownDescription: "Account key of the SIPStation account, for the account-key API (the one " +
+					"FreePBX's SIPStation module uses): the key the SIPStation store shows once the account has " +
+					"service and a valid E911 address. It " +
+					"travels in the request path, and the provider keeps it out of every log line and error. " +
+					"Defaults to the `" + envAccountKey + "` environment variable; prefer the variable.",
+				Optional:  true,
+				Sensitive: true,
+			},
+			"trunk_endpoint": schema.StringAttribute{
+				MarkdownDescription: "Base URL of the account-key API. Defaults to the `" + envTrunkEndpoint +
+					"` environment variable, else to `" + trunk.DefaultEndpoint + "`, where FreePBX's module " +
+					"calls it. The bundled emulator serves it at `http://127.0.0.1:8787/sipstation`. Plain " +
+					"`http://` is accepted only for a loopback host.",
+				Optional: true,
+			},
 			"max_retries": schema.Int64Attribute{
 				MarkdownDescription: "How many times a request is retried after a rate limit (429), a " +
 					"temporary outage (503, other 5xx) or a connection error, with jittered backoff that " +
 					"honours `Retry-After`. Other errors are never retried. Orders are safe to retry: each " +
 					"carries an idempotency key, so a retry never orders a number twice. Defaults to the " +
-					"client's default; `0` turns retries off.",
+					"client's default; `0` turns retries off. Applies to both APIs.",
 				Optional:   true,
 				Validators: []validator.Int64{int64validator.Between(0, 20)},
 			},
 			"request_timeout": schema.StringAttribute{
 				MarkdownDescription: "How long one HTTP request may take before it is abandoned (and retried, " +
 					"when retries are left), as a Go duration such as `30s` or `2m`. Defaults to the client's " +
-					"default. The resources' `timeouts` blocks bound a whole operation instead.",
+					"default; applies to both APIs. The resources' `timeouts` blocks bound a whole operation instead.",
 				Optional:   true,
 				Validators: []validator.String{durationValidator{}},
 			},
@@ -123,42 +161,23 @@ func (p *SipstationProvider) Configure(ctx context.Context, req provider.Configu
 	// Values computed by other resources are unknown during plan: nothing can be
 	// checked yet. Defer when the client allows it; otherwise leave the provider
 	// unconfigured and let the resources say so if they need the API.
-	if cfg.Endpoint.IsUnknown() || cfg.APIKey.IsUnknown() || cfg.MaxRetries.IsUnknown() || cfg.RequestTimeout.IsUnknown() {
+	if cfg.Endpoint.IsUnknown() || cfg.APIKey.IsUnknown() || cfg.AccountKey.IsUnknown() || cfg.TrunkEndpoint.IsUnknown() ||
+		cfg.MaxRetries.IsUnknown() || cfg.RequestTimeout.IsUnknown() {
 		if req.ClientCapabilities.DeferralAllowed {
 			resp.Deferred = &provider.Deferred{Reason: provider.DeferredReasonProviderConfigUnknown}
 		}
 		return
 	}
 
-	endpoint := stringOrEnv(cfg.Endpoint, envEndpoint)
-	apiKey := stringOrEnv(cfg.APIKey, envAPIKey)
-	if endpoint == "" {
-		resp.Diagnostics.AddAttributeError(path.Root("endpoint"), "Missing SIPStation Endpoint",
-			"The provider needs the base URL of the SIPStation API. Set `endpoint` in the provider block "+
-				"or the "+envEndpoint+" environment variable, for example https://api.sipstation.example.")
-	}
-	if apiKey == "" {
-		resp.Diagnostics.AddAttributeError(path.Root("api_key"), "Missing SIPStation API Key",
-			"The provider needs the API key of the SIPStation account. Set the "+envAPIKey+
-				" environment variable (preferred, it keeps the key out of files) or `api_key` in the provider block.")
-	}
-	if resp.Diagnostics.HasError() {
-		return
-	}
-
-	clientCfg := sipstation.Config{
-		Endpoint: endpoint,
-		APIKey:   apiKey,
-		Options: apihttp.Options{
-			UserAgent: userAgent(p.version, req.TerraformVersion),
-			Log:       tflogHook,
-		},
+	opts := apihttp.Options{
+		UserAgent: userAgent(p.version, req.TerraformVersion),
+		Log:       tflogHook,
 	}
 	if !cfg.MaxRetries.IsNull() {
-		// The client reads 0 as "its default" and a negative value as "none".
-		clientCfg.MaxRetries = int(cfg.MaxRetries.ValueInt64())
-		if clientCfg.MaxRetries == 0 {
-			clientCfg.MaxRetries = -1
+		// The clients read 0 as "the default" and a negative value as "none".
+		opts.MaxRetries = int(cfg.MaxRetries.ValueInt64())
+		if opts.MaxRetries == 0 {
+			opts.MaxRetries = -1
 		}
 	}
 	if !cfg.RequestTimeout.IsNull() {
@@ -170,34 +189,96 @@ func (p *SipstationProvider) Configure(ctx context.Context, req provider.Configu
 					cfg.RequestTimeout.ValueString(), err))
 			return
 		}
-		clientCfg.RequestTimeout = d
+		opts.RequestTimeout = d
 	}
 
-	client, err := sipstation.New(clientCfg)
+	endpoint := stringOrEnv(cfg.Endpoint, envEndpoint)
+	apiKey := stringOrEnv(cfg.APIKey, envAPIKey)
+	accountKey := stringOrEnv(cfg.AccountKey, envAccountKey)
+	trunkEndpoint := stringOrEnv(cfg.TrunkEndpoint, envTrunkEndpoint)
+	// The v1 API is wanted when either of its settings is given (an empty
+	// string in the provider block counts as given); the account-key API
+	// when its key is.
+	wantV1 := endpoint != "" || apiKey != "" || !cfg.Endpoint.IsNull() || !cfg.APIKey.IsNull()
+	if trunkEndpoint != "" && accountKey == "" {
+		resp.Diagnostics.AddAttributeError(path.Root("account_key"), "Missing SIPStation Account Key",
+			"A trunk endpoint ("+trunkEndpoint+") is set, but no account key for it. Set the "+envAccountKey+
+				" environment variable or `account_key` to the account key the SIPStation portal shows, or leave "+
+				"`trunk_endpoint` and "+envTrunkEndpoint+" unset when you do not use the account-key API.")
+		return
+	}
+
+	if !wantV1 && accountKey == "" {
+		resp.Diagnostics.AddError("No SIPStation API Configured",
+			"The provider needs the credentials of at least one SIPStation API:\n\n"+
+				"- the SIPStation API v1 (locations, ordering and cancelling numbers, statements): set "+
+				envEndpoint+" and "+envAPIKey+", or `endpoint` and `api_key` in the provider block;\n"+
+				"- the account-key API that FreePBX's SIPStation module uses (the trunk, E911 addresses, failover): "+
+				"set "+envAccountKey+" (the account key from the SIPStation portal), or `account_key`.")
+		return
+	}
+	data := &providerData{}
+	if wantV1 {
+		data.v1 = p.configureV1(ctx, endpoint, apiKey, opts, &resp.Diagnostics)
+		if resp.Diagnostics.HasError() {
+			return
+		}
+	}
+	if accountKey != "" {
+		client, err := trunk.New(trunk.Config{Endpoint: trunkEndpoint, AccountKey: accountKey, Options: opts})
+		if err != nil {
+			resp.Diagnostics.AddAttributeError(path.Root("trunk_endpoint"), "Invalid SIPStation Trunk Endpoint",
+				fmt.Sprintf("The provider cannot use the account-key API with this configuration. Use an https:// "+
+					"trunk_endpoint (the default is %s); plain http:// is accepted only for a loopback host such as "+
+					"the bundled emulator, so the account key never crosses a network unencrypted.\n\n%s",
+					trunk.DefaultEndpoint, err))
+			return
+		}
+		data.trunk = client
+	}
+	resp.ResourceData = data
+	resp.DataSourceData = data
+}
+
+// configureV1 builds the v1 client and checks its key once, so that a
+// missing or refused key is a single provider-level error instead of one per
+// resource. It returns nil after adding an error.
+func (p *SipstationProvider) configureV1(ctx context.Context, endpoint, apiKey string, opts apihttp.Options, diags *diag.Diagnostics) *sipstation.Client {
+	if endpoint == "" {
+		diags.AddAttributeError(path.Root("endpoint"), "Missing SIPStation Endpoint",
+			"The provider needs the base URL of the SIPStation API. Set `endpoint` in the provider block "+
+				"or the "+envEndpoint+" environment variable, for example https://api.sipstation.example.")
+	}
+	if apiKey == "" {
+		diags.AddAttributeError(path.Root("api_key"), "Missing SIPStation API Key",
+			"The provider needs the API key of the SIPStation account. Set the "+envAPIKey+
+				" environment variable (preferred, it keeps the key out of files) or `api_key` in the provider block.")
+	}
+	if diags.HasError() {
+		return nil
+	}
+	client, err := sipstation.New(sipstation.Config{Endpoint: endpoint, APIKey: apiKey, Options: opts})
 	if err != nil {
-		resp.Diagnostics.AddAttributeError(path.Root("endpoint"), "Invalid SIPStation Endpoint",
+		diags.AddAttributeError(path.Root("endpoint"), "Invalid SIPStation Endpoint",
 			fmt.Sprintf("The provider cannot use the endpoint %q. Use an https:// URL; plain http:// is "+
 				"accepted only for a loopback host such as the bundled emulator, so the API key never "+
 				"crosses a network unencrypted.\n\n%s", endpoint, err))
-		return
+		return nil
 	}
-
 	if err := client.CheckAuth(ctx); err != nil {
 		if errors.Is(err, sipstation.ErrUnauthenticated) {
-			resp.Diagnostics.AddAttributeError(path.Root("api_key"), "SIPStation Refused the API Key",
+			diags.AddAttributeError(path.Root("api_key"), "SIPStation Refused the API Key",
 				fmt.Sprintf("The API at %s refused the configured API key, so nothing can be read or changed. "+
 					"Check the "+envAPIKey+" environment variable or `api_key`: the key may be mistyped, revoked, "+
 					"or belong to another endpoint.\n\n%s", endpoint, err))
-			return
+			return nil
 		}
-		resp.Diagnostics.AddError("Cannot Reach the SIPStation API",
+		diags.AddError("Cannot Reach the SIPStation API",
 			fmt.Sprintf("The provider could not check its API key against %s, so it cannot plan. Check the "+
 				"endpoint and the network, then try again.\n\n%s", endpoint, err))
-		return
+		return nil
 	}
-
-	resp.ResourceData = client
-	resp.DataSourceData = client
+	return client
 }
 
 // Resources lists the managed resources.
@@ -206,6 +287,8 @@ func (p *SipstationProvider) Resources(_ context.Context) []func() resource.Reso
 		NewLocationResource,
 		NewDIDResource,
 		NewTollFreeNumberResource,
+		NewE911AddressResource,
+		NewFailoverResource,
 	}
 }
 
@@ -217,6 +300,7 @@ func (p *SipstationProvider) DataSources(_ context.Context) []func() datasource.
 		NewNumbersDataSource,
 		NewAvailableNumbersDataSource,
 		NewPortOutDetailsDataSource,
+		NewTrunkDataSource,
 	}
 }
 
@@ -264,18 +348,71 @@ func requireClient(client *sipstation.Client, diags *diag.Diagnostics) bool {
 	return false
 }
 
-// clientFromProviderData is the shared body of every resource's Configure:
-// nil data (validation runs before configuration) is fine, anything but a
-// client is a bug of this provider.
-func clientFromProviderData(data any) (*sipstation.Client, diag.Diagnostics) {
+// requireTrunkClient is requireClient for the account-key API.
+func requireTrunkClient(client *trunk.Client, diags *diag.Diagnostics) bool {
+	if client != nil {
+		return true
+	}
+	diags.AddError("Provider Not Configured",
+		"The sipstation provider has no client for the account-key API, because its account_key or "+
+			"trunk_endpoint depends on values that are known only after apply. Apply the resources those values "+
+			"come from first (for example with -target), or set "+envAccountKey+".")
+	return false
+}
+
+// Where each API's credentials come from, for the errors of a resource or
+// data source whose API is not configured.
+const (
+	needsV1 = "It needs the SIPStation API v1, which manages locations, orders and cancels numbers, guards " +
+		"port-outs and serves statements, and the provider is configured without it. Set " + envEndpoint +
+		" and " + envAPIKey + " (or `endpoint` and `api_key` in the provider block). The account-key API that " +
+		"`account_key` selects shows the trunk and sets E911 addresses and failover only."
+	needsTrunk = "It needs the account-key API, the one FreePBX's SIPStation module uses (the trunk, its " +
+		"numbers, their E911 addresses and failover), and the provider is configured without it. Set " +
+		envAccountKey + " (or `account_key` in the provider block) to the account key the SIPStation portal " +
+		"shows; `trunk_endpoint` defaults to " + trunk.DefaultEndpoint + "."
+)
+
+// providerDataOf is the shared body of every Configure: nil data (validation
+// runs before configuration) is fine, anything else but *providerData is a
+// bug of this provider.
+func providerDataOf(data any) (*providerData, diag.Diagnostics) {
 	var diags diag.Diagnostics
 	if data == nil {
 		return nil, diags
 	}
-	client, ok := data.(*sipstation.Client)
+	pd, ok := data.(*providerData)
 	if !ok {
 		diags.AddError("Unexpected Provider Data",
-			fmt.Sprintf("Expected *sipstation.Client, got %T. This is a bug in the provider; please report it.", data))
+			fmt.Sprintf("Expected *provider.providerData, got %T. This is a bug in the provider; please report it.", data))
 	}
-	return client, diags
+	return pd, diags
+}
+
+// clientFromProviderData is the shared body of the Configure of every
+// resource and data source of the v1 API: it returns the v1 client, or an
+// error when the provider is configured without that API, which fails the
+// plan of any configuration that uses one.
+func clientFromProviderData(data any) (*sipstation.Client, diag.Diagnostics) {
+	pd, diags := providerDataOf(data)
+	if pd == nil {
+		return nil, diags
+	}
+	if pd.v1 == nil {
+		diags.AddError("SIPStation API v1 Not Configured", needsV1)
+	}
+	return pd.v1, diags
+}
+
+// trunkClientFromProviderData is clientFromProviderData for the resources
+// and data sources of the account-key API.
+func trunkClientFromProviderData(data any) (*trunk.Client, diag.Diagnostics) {
+	pd, diags := providerDataOf(data)
+	if pd == nil {
+		return nil, diags
+	}
+	if pd.trunk == nil {
+		diags.AddError("SIPStation Account Key Not Configured", needsTrunk)
+	}
+	return pd.trunk, diags
 }

@@ -1,0 +1,1 @@
+terraform import sipstation_e911_address.main +14155550123

@@ -1,0 +1,184 @@
+package provider
+
+import (
+	"fmt"
+	"regexp"
+	"testing"
+
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
+	"github.com/hashicorp/terraform-plugin-testing/plancheck"
+	"github.com/hashicorp/terraform-plugin-testing/statecheck"
+	"github.com/hashicorp/terraform-plugin-testing/terraform"
+	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
+
+	"github.com/sipstation-community/terraform-provider-sipstation/internal/acctest"
+	"github.com/sipstation-community/terraform-provider-sipstation/internal/sipstation"
+)
+
+func e911HCL(number, street2, extra string) string {
+	return fmt.Sprintf(`
+resource "sipstation_e911_address" "main" {
+  number  = %q
+  name    = "Example Dental LLC"
+  street1 = "1 Market St"
+  street2 = %q
+  city    = "San Francisco"
+  state   = "CA"
+  zip     = "94105"
+%s}
+`, number, street2, extra)
+}
+
+// checkE911 is a check that the emulator holds want (nil: no address) for
+// e164, as /v1 shows it, and that /2/full marks it master or not.
+func checkE911(t *testing.T, env *acctest.Env, e164 string, want *sipstation.E911Address, master bool) resource.TestCheckFunc {
+	return func(*terraform.State) error {
+		n, code := apiNumber(t, env, e164)
+		if code != 200 {
+			return fmt.Errorf("GET %s: status %d", e164, code)
+		}
+		switch {
+		case want == nil && n.E911Address != nil:
+			return fmt.Errorf("%s still has an E911 address: %+v", e164, *n.E911Address)
+		case want != nil && (n.E911Address == nil || *n.E911Address != *want):
+			return fmt.Errorf("%s has E911 address %+v, want %+v", e164, n.E911Address, *want)
+		}
+		for _, d := range env.TrunkFull(t).DIDs {
+			if "+1"+d.Number.String() == e164 && d.E911Address != nil && bool(d.E911Address.Master) != master {
+				return fmt.Errorf("/2/full shows master=%v for %s, want %v", d.E911Address.Master, e164, master)
+			}
+		}
+		return nil
+	}
+}
+
+func TestAccE911Address_lifecycle(t *testing.T) {
+	env := acctest.New(t)
+	env.RequireEmulator(t)
+	trunkNumbers(t, env, "+14155550160", "+14155550161")
+	const address = "sipstation_e911_address.main"
+	addr := sipstation.E911Address{Name: "Example Dental LLC", Street1: "1 Market St", City: "San Francisco", State: "CA", Zip: "94105"}
+	moved := addr
+	moved.Street2 = "Suite 5"
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		CheckDestroy:             checkE911(t, env, "+14155550160", nil, false),
+		Steps: []resource.TestStep{
+			{
+				Config: env.BothProviderConfig() + e911HCL("415-555-0160", "", ""),
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(address, tfjsonpath.New("id"), knownvalue.StringExact("+14155550160")),
+					statecheck.ExpectKnownValue(address, tfjsonpath.New("number"), knownvalue.StringExact("415-555-0160")),
+					statecheck.ExpectKnownValue(address, tfjsonpath.New("street2"), knownvalue.StringExact("")),
+					statecheck.ExpectKnownValue(address, tfjsonpath.New("master"), knownvalue.Bool(false)),
+				},
+				Check: checkE911(t, env, "+14155550160", &addr, false),
+			},
+			{
+				// Street and master change in place.
+				Config: env.BothProviderConfig() + e911HCL("415-555-0160", "Suite 5", "  master = true\n"),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction(address, plancheck.ResourceActionUpdate),
+				}},
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(address, tfjsonpath.New("master"), knownvalue.Bool(true)),
+				},
+				Check: checkE911(t, env, "+14155550160", &moved, true),
+			},
+			{
+				// The same number in another form changes nothing.
+				Config: env.BothProviderConfig() + e911HCL("(415) 555-0160", "Suite 5", "  master = true\n"),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction(address, plancheck.ResourceActionUpdate),
+				}},
+				Check: checkE911(t, env, "+14155550160", &moved, true),
+			},
+			{
+				ResourceName:            address,
+				ImportState:             true,
+				ImportStateId:           "4155550160",
+				ImportStateVerify:       true,
+				ImportStateVerifyIgnore: []string{"number"},
+			},
+			{
+				// Another number replaces: the old address is deleted.
+				Config: env.BothProviderConfig() + e911HCL("+14155550161", "", ""),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction(address, plancheck.ResourceActionDestroyBeforeCreate),
+				}},
+				Check: resource.ComposeAggregateTestCheckFunc(
+					checkE911(t, env, "+14155550160", nil, false),
+					checkE911(t, env, "+14155550161", &addr, false),
+				),
+			},
+		},
+	})
+}
+
+// A number that is not on the trunk fails the plan, and a trial account's
+// refusal is an error quoting SIPStation's message.
+func TestAccE911Address_refused(t *testing.T) {
+	env := acctest.New(t)
+	env.RequireEmulator(t)
+	trial := *env
+	acct := env.CreateAccountOfType(t, t.Name()+" trial", "TRIAL")
+	trial.APIKey, trial.AccountKey = acct.APIKey, acct.AccountKey
+	trunkNumbers(t, &trial, "+14155550170")
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps: []resource.TestStep{
+			{
+				Config:      env.TrunkProviderConfig() + e911HCL("+14155550179", "", ""),
+				PlanOnly:    true,
+				ExpectError: regexp.MustCompile(`Number Not on the SIPStation Trunk[\s\S]*\+14155550179 is not on`),
+			},
+			{
+				Config:      trial.TrunkProviderConfig() + e911HCL("+14155550170", "", ""),
+				ExpectError: regexp.MustCompile(`Cannot Set E911 Address[\s\S]*"Trial\s+accounts\s+cannot\s+set\s+E911`),
+			},
+			{
+				Config:      env.ProviderConfig() + e911HCL("+14155550170", "", ""),
+				PlanOnly:    true,
+				ExpectError: regexp.MustCompile(`SIPStation Account Key Not Configured[\s\S]*SIPSTATION_ACCOUNT_KEY`),
+			},
+		},
+	})
+	if n, _ := apiNumber(t, &trial, "+14155550170"); n.E911Address != nil {
+		t.Errorf("the trial account's refused address was set: %+v", *n.E911Address)
+	}
+}
+
+// A number that leaves the trunk (its port-out completes) leaves state with
+// a warning that names it and says it is still billed; the plan then fails
+// rather than trying to set an address for a number that is gone.
+func TestAccE911Address_leftTrunk(t *testing.T) {
+	env := acctest.New(t)
+	env.RequireEmulator(t)
+	trunkNumbers(t, env, "+14155550180")
+	rec := &diagRecorder{}
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: rec.factories(),
+		Steps: []resource.TestStep{
+			{Config: env.BothProviderConfig() + e911HCL("+14155550180", "", "")},
+			{
+				PreConfig: func() {
+					po := env.RequestPortOut(t, "Gaining Co", "", "+14155550180")
+					env.CompletePortOut(t, po.ID)
+				},
+				Config:      env.BothProviderConfig() + e911HCL("+14155550180", "", ""),
+				ExpectError: regexp.MustCompile(`Number Not on the SIPStation Trunk`),
+			},
+			{
+				Config: env.BothProviderConfig(),
+				Check: func(*terraform.State) error {
+					return rec.requireWarning("read", "Number Left the SIPStation Trunk",
+						"+14155550180", "Billing will continue", "still billed", "SIPStation Store")
+				},
+			},
+		},
+	})
+	if n, _ := apiNumber(t, env, "+14155550180"); n.Status != sipstation.StatusPortedOut || !n.Billing.Active {
+		t.Errorf("the ported number: %s, billed %v; the test changed what it should not", n.Status, n.Billing.Active)
+	}
+}

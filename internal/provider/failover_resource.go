@@ -1,0 +1,340 @@
+package provider
+
+import (
+	"cmp"
+	"context"
+	"fmt"
+	"regexp"
+	"strings"
+
+	"github.com/hashicorp/terraform-plugin-framework-validators/resourcevalidator"
+	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-log/tflog"
+
+	"github.com/sipstation-community/terraform-provider-sipstation/internal/trunk"
+)
+
+var (
+	_ resource.Resource                     = &FailoverResource{}
+	_ resource.ResourceWithConfigure        = &FailoverResource{}
+	_ resource.ResourceWithImportState      = &FailoverResource{}
+	_ resource.ResourceWithModifyPlan       = &FailoverResource{}
+	_ resource.ResourceWithConfigValidators = &FailoverResource{}
+)
+
+const (
+	failoverResourceType = "sipstation_failover"
+	// accountFailoverID is the ID of the account-wide failover.
+	accountFailoverID = "account"
+)
+
+// noSpaceRE is a destination without white space.
+var noSpaceRE = regexp.MustCompile(`^\S+$`)
+
+// FailoverResource is resource "sipstation_failover": where calls go when
+// the PBX cannot be reached, for one number on the trunk or for the whole
+// account, through the account-key API.
+type FailoverResource struct {
+	client *trunk.Client
+}
+
+// NewFailoverResource returns the sipstation_failover resource.
+func NewFailoverResource() resource.Resource {
+	return &FailoverResource{}
+}
+
+type failoverResourceModel struct {
+	ID       types.String   `tfsdk:"id"`
+	Number   types.String   `tfsdk:"number"`
+	Failover *failoverModel `tfsdk:"failover"`
+}
+
+// Metadata names the resource.
+func (r *FailoverResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
+	resp.TypeName = req.ProviderTypeName + "_failover"
+}
+
+// Schema describes the resource.
+func (r *FailoverResource) Schema(_ context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
+	resp.Schema = schema.Schema{
+		MarkdownDescription: "Where SIPStation sends calls when your PBX cannot be reached: for one number on the " +
+			"account's trunk, or, without `number`, for the whole account (numbers without a failover of their " +
+			"own). Set through the account-key API (the one FreePBX's SIPStation module uses), so the provider " +
+			"needs `account_key`.\n\n" +
+			"`failover` changes in place; destroying the resource clears the failover at SIPStation. Should the " +
+			"number leave the trunk (ported away or cancelled), the resource leaves state with a warning. Trial " +
+			"accounts cannot set failover.\n\n" +
+			"Manage a number's failover with this resource or with `failover` of its `sipstation_did` or " +
+			"`sipstation_toll_free_number` (v1 API), not both: they set the same thing.",
+		Attributes: map[string]schema.Attribute{
+			"id": schema.StringAttribute{
+				MarkdownDescription: "The number in E.164, such as `+14155550123`, or `account` for the account-wide " +
+					"failover. Import the resource by the number in any common form, or by `account`.",
+				Computed:      true,
+				PlanModifiers: []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
+			},
+			"number": schema.StringAttribute{
+				MarkdownDescription: "The number on the trunk whose calls fail over, in any common form (`+14155550123`, " +
+					"`415-555-0123`, `(415) 555-0123`, `4155550123`); `id` holds its E.164 form. Omit it for the " +
+					"account-wide failover. It must " +
+					"be on the account's trunk. Changing it to another number clears this failover and sets the " +
+					"other's; the same number written in another form changes nothing.",
+				Optional:      true,
+				Validators:    []validator.String{numberValidator{class: anyNumber}},
+				PlanModifiers: []planmodifier.String{replaceIfOtherNumber()},
+			},
+			"failover": schema.SingleNestedAttribute{
+				MarkdownDescription: "Where the calls go: another phone number, or a destination — set exactly one. " +
+					"The same shape as `failover` of `sipstation_did`. Changes in place.",
+				Required: true,
+				Attributes: map[string]schema.Attribute{
+					"number": schema.StringAttribute{
+						MarkdownDescription: "A NANP number to forward calls to, in any common form, such as " +
+							"`" + exampleLocal + "`. SIPStation stores its 10 digits.",
+						Optional:   true,
+						Validators: []validator.String{numberValidator{class: anyNumber}},
+					},
+					"destination": schema.StringAttribute{
+						MarkdownDescription: "A destination to send calls to: an IP address, a host or a SIP URI such as " +
+							"`sip:frontdesk@pbx.example.com`, or the ID of a SIPStation trunk group.",
+						Optional: true,
+						Validators: []validator.String{
+							stringvalidator.LengthBetween(1, 255),
+							stringvalidator.RegexMatches(noSpaceRE, "must not contain spaces"),
+						},
+					},
+				},
+			},
+		},
+	}
+}
+
+// ConfigValidators wants exactly one of failover.number and failover.destination.
+func (r *FailoverResource) ConfigValidators(_ context.Context) []resource.ConfigValidator {
+	return []resource.ConfigValidator{
+		resourcevalidator.ExactlyOneOf(path.MatchRoot("failover").AtName("number"), path.MatchRoot("failover").AtName("destination")),
+	}
+}
+
+// Configure receives the provider's clients.
+func (r *FailoverResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
+	client, diags := trunkClientFromProviderData(req.ProviderData)
+	resp.Diagnostics.Append(diags...)
+	r.client = client
+}
+
+// ModifyPlan fails the plan of a failover for a number not on the trunk.
+func (r *FailoverResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
+	if req.Plan.Raw.IsNull() || r.client == nil {
+		return
+	}
+	var number types.String
+	resp.Diagnostics.Append(req.Plan.GetAttribute(ctx, path.Root("number"), &number)...)
+	if resp.Diagnostics.HasError() || number.IsUnknown() || number.IsNull() {
+		return
+	}
+	if !req.State.Raw.IsNull() {
+		var id types.String
+		resp.Diagnostics.Append(req.State.GetAttribute(ctx, path.Root("id"), &id)...)
+		if sameNumber(id.ValueString(), number.ValueString()) {
+			return
+		}
+	}
+	e164, err := checkNumber(number.ValueString(), anyNumber)
+	if err != nil {
+		return // the validator reports it
+	}
+	acct, _, ok := numberOnTrunk(ctx, r.client, e164, &resp.Diagnostics)
+	if acct != nil && !ok {
+		notOnTrunkError(&resp.Diagnostics, acct, "a failover", e164)
+	}
+}
+
+// target is the number of the plan in E.164, "" for the account.
+func (m *failoverResourceModel) target() (string, error) {
+	if m.Number.IsNull() {
+		return "", nil
+	}
+	return checkNumber(m.Number.ValueString(), anyNumber)
+}
+
+func (m *failoverResourceModel) failover() trunk.Failover {
+	if m.Failover == nil {
+		return trunk.Failover{}
+	}
+	return trunk.Failover{Number: m.Failover.Number.ValueString(), Destination: m.Failover.Destination.ValueString()}
+}
+
+// write sets the failover the plan holds, and its ID.
+func (r *FailoverResource) write(ctx context.Context, plan *failoverResourceModel, summary string, diags *diag.Diagnostics) bool {
+	e164, err := plan.target()
+	if err != nil {
+		diags.AddAttributeError(path.Root("number"), "Invalid Phone Number", capitalize(err.Error())+".")
+		return false
+	}
+	if e164 != "" {
+		acct, _, ok := numberOnTrunk(ctx, r.client, e164, diags)
+		if acct == nil {
+			return false
+		}
+		if !ok {
+			notOnTrunkError(diags, acct, "a failover", e164)
+			return false
+		}
+	}
+	if err := r.client.SetFailover(ctx, e164, plan.failover()); err != nil {
+		addTrunkChangeError(diags, summary, accountNumber(e164), err)
+		return false
+	}
+	plan.ID = types.StringValue(cmp.Or(e164, accountFailoverID))
+	tflog.Info(ctx, "set failover", map[string]any{"number": accountNumber(e164)})
+	return true
+}
+
+// Create sets the failover.
+func (r *FailoverResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
+	if !requireTrunkClient(r.client, &resp.Diagnostics) {
+		return
+	}
+	var plan failoverResourceModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	if r.write(ctx, &plan, "Cannot Set Failover", &resp.Diagnostics) {
+		resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+	}
+}
+
+// Read takes the failover SIPStation shows.
+func (r *FailoverResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
+	if !requireTrunkClient(r.client, &resp.Diagnostics) {
+		return
+	}
+	var state failoverResourceModel
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	id := state.ID.ValueString()
+	var current trunk.Failover
+	if id == accountFailoverID {
+		acct, err := r.client.Account(ctx)
+		if err != nil {
+			addTrunkReadError(&resp.Diagnostics, err)
+			return
+		}
+		current = acct.AccountFailover()
+		state.Number = types.StringNull()
+	} else {
+		acct, n, ok := numberOnTrunk(ctx, r.client, id, &resp.Diagnostics)
+		if acct == nil {
+			return
+		}
+		if !ok {
+			leftTrunkWarning(&resp.Diagnostics, failoverResourceType, id)
+			resp.State.RemoveResource(ctx)
+			return
+		}
+		current = n.Failover
+		if state.Number.IsNull() || !sameNumber(state.Number.ValueString(), id) {
+			state.Number = types.StringValue(id)
+		}
+	}
+	if current.IsZero() {
+		resp.Diagnostics.AddWarning("Failover Not Found",
+			fmt.Sprintf("SIPStation shows no failover for %s: it was cleared outside Terraform. The provider removes "+
+				"this %s from state; the next plan sets the failover again.", accountNumber(strings.TrimPrefix(id, accountFailoverID)), failoverResourceType))
+		resp.State.RemoveResource(ctx)
+		return
+	}
+	read := &failoverModel{Number: stringOrNull(current.Number), Destination: stringOrNull(current.Destination)}
+	if prior := state.Failover; prior != nil && !prior.Number.IsNull() && !read.Number.IsNull() &&
+		sameNumber(prior.Number.ValueString(), read.Number.ValueString()) {
+		read.Number = prior.Number // the form the configuration wrote
+	}
+	state.Failover = read
+	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
+}
+
+// Update sets the failover again.
+func (r *FailoverResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
+	if !requireTrunkClient(r.client, &resp.Diagnostics) {
+		return
+	}
+	var plan, state failoverResourceModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	plan.ID = state.ID
+	if plan.failover() == state.failover() || sameFailoverValue(plan.failover(), state.failover()) {
+		// Only the form of a number changed: nothing to send.
+		resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+		return
+	}
+	if r.write(ctx, &plan, "Cannot Update Failover", &resp.Diagnostics) {
+		resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+	}
+}
+
+func sameFailoverValue(a, b trunk.Failover) bool {
+	return a.Destination == b.Destination && (a.Number == "") == (b.Number == "") && sameNumber(a.Number, b.Number)
+}
+
+// Delete clears the failover, unless the number has left the trunk.
+func (r *FailoverResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
+	if !requireTrunkClient(r.client, &resp.Diagnostics) {
+		return
+	}
+	var state failoverResourceModel
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	e164 := state.ID.ValueString()
+	if e164 == accountFailoverID {
+		e164 = ""
+	} else {
+		acct, _, ok := numberOnTrunk(ctx, r.client, e164, &resp.Diagnostics)
+		if acct == nil {
+			return
+		}
+		if !ok {
+			tflog.Info(ctx, "number left the trunk; no failover to clear", map[string]any{"number": e164})
+			return
+		}
+	}
+	if err := r.client.ClearFailover(ctx, e164); err != nil {
+		addTrunkChangeError(&resp.Diagnostics, "Cannot Clear Failover", accountNumber(e164), err)
+		return
+	}
+	tflog.Info(ctx, "cleared failover", map[string]any{"number": accountNumber(e164)})
+}
+
+// ImportState imports a number's failover by the number in any form, or the
+// account-wide failover by "account".
+func (r *FailoverResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
+	if strings.EqualFold(strings.TrimSpace(req.ID), accountFailoverID) {
+		resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), accountFailoverID)...)
+		return
+	}
+	e164, err := checkNumber(req.ID, anyNumber)
+	if err != nil {
+		resp.Diagnostics.AddError("Cannot Import Failover",
+			fmt.Sprintf("%s imports by the number the failover is for, or by %q for the account-wide failover, and "+
+				"%q is neither. %s.", failoverResourceType, accountFailoverID, req.ID, capitalize(err.Error())))
+		return
+	}
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), e164)...)
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("number"), e164)...)
+}

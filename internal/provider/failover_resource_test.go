@@ -1,0 +1,185 @@
+package provider
+
+import (
+	"fmt"
+	"regexp"
+	"testing"
+
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
+	"github.com/hashicorp/terraform-plugin-testing/plancheck"
+	"github.com/hashicorp/terraform-plugin-testing/statecheck"
+	"github.com/hashicorp/terraform-plugin-testing/terraform"
+	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
+
+	"github.com/sipstation-community/terraform-provider-sipstation/internal/acctest"
+	"github.com/sipstation-community/terraform-provider-sipstation/internal/sipstation"
+)
+
+func failoverHCL(name, number, failover string) string {
+	n := ""
+	if number != "" {
+		n = fmt.Sprintf("  number   = %q\n", number)
+	}
+	return fmt.Sprintf("\nresource \"sipstation_failover\" %q {\n%s  failover = %s\n}\n", name, n, failover)
+}
+
+// checkFailover is a check that the emulator holds want (nil: none) as the
+// failover of e164, as /v1 shows it.
+func checkFailover(t *testing.T, env *acctest.Env, e164 string, want *sipstation.Failover) resource.TestCheckFunc {
+	return func(*terraform.State) error {
+		n, code := apiNumber(t, env, e164)
+		if code != 200 {
+			return fmt.Errorf("GET %s: status %d", e164, code)
+		}
+		switch {
+		case want == nil && n.Failover != nil:
+			return fmt.Errorf("%s still has failover %+v", e164, *n.Failover)
+		case want != nil && (n.Failover == nil || *n.Failover != *want):
+			return fmt.Errorf("%s has failover %+v, want %+v", e164, n.Failover, *want)
+		}
+		return nil
+	}
+}
+
+// checkAccountFailover is a check of the account-wide failover as /2/full
+// shows it (num, dest).
+func checkAccountFailover(t *testing.T, env *acctest.Env, num, dest string) resource.TestCheckFunc {
+	return func(*terraform.State) error {
+		ci := env.TrunkFull(t).CustomerInfo
+		if ci.FailoverNum.String() != num || ci.FailoverDest.String() != dest {
+			return fmt.Errorf("account failover num=%q dest=%q, want num=%q dest=%q", ci.FailoverNum, ci.FailoverDest, num, dest)
+		}
+		return nil
+	}
+}
+
+func TestAccFailover_number(t *testing.T) {
+	env := acctest.New(t)
+	env.RequireEmulator(t)
+	trunkNumbers(t, env, "+14155550190")
+	const address = "sipstation_failover.main"
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		CheckDestroy:             checkFailover(t, env, "+14155550190", nil),
+		Steps: []resource.TestStep{
+			{
+				Config: env.BothProviderConfig() + failoverHCL("main", "4155550190", `{ number = "(415) 555-0199" }`),
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(address, tfjsonpath.New("id"), knownvalue.StringExact("+14155550190")),
+					statecheck.ExpectKnownValue(address, tfjsonpath.New("failover").AtMapKey("number"), knownvalue.StringExact("(415) 555-0199")),
+				},
+				Check: checkFailover(t, env, "+14155550190", &sipstation.Failover{Number: "+14155550199"}),
+			},
+			{
+				Config: env.BothProviderConfig() + failoverHCL("main", "4155550190", `{ destination = "sip:frontdesk@pbx.example.com" }`),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction(address, plancheck.ResourceActionUpdate),
+				}},
+				Check: checkFailover(t, env, "+14155550190", &sipstation.Failover{Destination: "sip:frontdesk@pbx.example.com"}),
+			},
+			{
+				ResourceName:            address,
+				ImportState:             true,
+				ImportStateId:           "+1 415 555 0190",
+				ImportStateVerify:       true,
+				ImportStateVerifyIgnore: []string{"number"},
+			},
+			{
+				// The data source shows what the resource set.
+				Config: env.BothProviderConfig() + failoverHCL("main", "4155550190", `{ destination = "sip:frontdesk@pbx.example.com" }`) +
+					`data "sipstation_trunk" "this" { depends_on = [sipstation_failover.main] }`,
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue("data.sipstation_trunk.this", tfjsonpath.New("numbers").AtSliceIndex(0).AtMapKey("failover").AtMapKey("destination"),
+						knownvalue.StringExact("sip:frontdesk@pbx.example.com")),
+				},
+			},
+		},
+	})
+}
+
+func TestAccFailover_account(t *testing.T) {
+	env := acctest.New(t)
+	env.RequireEmulator(t)
+	const address = "sipstation_failover.account"
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		CheckDestroy:             checkAccountFailover(t, env, "", ""),
+		Steps: []resource.TestStep{
+			{
+				Config: env.TrunkProviderConfig() + failoverHCL("account", "", `{ destination = "pbx.example.com" }`),
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(address, tfjsonpath.New("id"), knownvalue.StringExact("account")),
+					statecheck.ExpectKnownValue(address, tfjsonpath.New("number"), knownvalue.Null()),
+				},
+				Check: checkAccountFailover(t, env, "", "pbx.example.com"),
+			},
+			{
+				Config: env.TrunkProviderConfig() + failoverHCL("account", "", `{ number = "+14155550199" }`),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction(address, plancheck.ResourceActionUpdate),
+				}},
+				Check: checkAccountFailover(t, env, "4155550199", ""),
+			},
+			{
+				ResourceName:      address,
+				ImportState:       true,
+				ImportStateId:     "account",
+				ImportStateVerify: true,
+			},
+		},
+	})
+}
+
+// Both or neither of number and destination fail validation; a number not
+// on the trunk fails the plan; a trial account's refusal quotes SIPStation.
+func TestAccFailover_refused(t *testing.T) {
+	env := acctest.New(t)
+	env.RequireEmulator(t)
+	trial := *env
+	acct := env.CreateAccountOfType(t, t.Name()+" trial", "TRIAL")
+	trial.APIKey, trial.AccountKey = acct.APIKey, acct.AccountKey
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps: []resource.TestStep{
+			{
+				Config:      env.TrunkProviderConfig() + failoverHCL("main", "", `{ number = "+14155550199", destination = "pbx.example.com" }`),
+				PlanOnly:    true,
+				ExpectError: regexp.MustCompile(`Invalid Attribute Combination`),
+			},
+			{
+				Config:      env.TrunkProviderConfig() + failoverHCL("main", "+14155550191", `{ destination = "pbx.example.com" }`),
+				PlanOnly:    true,
+				ExpectError: regexp.MustCompile(`Number Not on the SIPStation Trunk[\s\S]*\+14155550191`),
+			},
+			{
+				Config:      trial.TrunkProviderConfig() + failoverHCL("main", "", `{ destination = "pbx.example.com" }`),
+				ExpectError: regexp.MustCompile(`Cannot Set Failover[\s\S]*"Trial\s+accounts\s+cannot\s+set\s+failover`),
+			},
+		},
+	})
+}
+
+// A number that leaves the trunk leaves state with the warning.
+func TestAccFailover_leftTrunk(t *testing.T) {
+	env := acctest.New(t)
+	env.RequireEmulator(t)
+	trunkNumbers(t, env, "+14155550192")
+	rec := &diagRecorder{}
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: rec.factories(),
+		Steps: []resource.TestStep{
+			{Config: env.BothProviderConfig() + failoverHCL("main", "+14155550192", `{ destination = "pbx.example.com" }`)},
+			{
+				PreConfig: func() {
+					po := env.RequestPortOut(t, "Gaining Co", "", "+14155550192")
+					env.CompletePortOut(t, po.ID)
+				},
+				Config: env.BothProviderConfig(),
+				Check: func(*terraform.State) error {
+					return rec.requireWarning("read", "Number Left the SIPStation Trunk", "+14155550192", "still billed")
+				},
+			},
+		},
+	})
+}

@@ -1,0 +1,303 @@
+package trunk_test
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/sipstation-community/terraform-provider-sipstation/internal/apihttp"
+	"github.com/sipstation-community/terraform-provider-sipstation/internal/emulator"
+	"github.com/sipstation-community/terraform-provider-sipstation/internal/sipstation"
+	"github.com/sipstation-community/terraform-provider-sipstation/internal/trunk"
+)
+
+const key = "k3y-s3cret"
+
+// A /2/full answer with the scalars in the forms the module tolerates:
+// numbers as JSON numbers, flags as "1" and 0.
+const fullDoc = `{"version":"1.0.3","query_status":"SUCCESS",
+ "customer_info":{"account_type":"FULL","monthly_cost":24.95,"num_trunks":2,"email":"ops@acme.example",
+  "failover_num":"4155550199","failover_dest":"","verify_status":"VERIFIED","expiration":"",
+  "settings":{"sms":"1","international":0,"fax":false}},
+ "gateways":["gw1"],"gateway_info":{"gw1":{"name":"trunk1.example","client_status":{"registered":true,"contact_ip":"203.0.113.5"}}},
+ "sip_info":{"sip_username":"u1","sip_password":"p1"},
+ "dids":[{"number":4155550100,"failover":{"num":"","dest":"pbx.example.com"},
+   "e911_address":{"name":"Acme","street1":"1 Main St","street2":null,"city":"Austin","state":"TX","zip":"78701","master":"1"}},
+  {"number":"+1 (415) 555-0101","failover":{"num":null,"dest":null},"e911_address":null}]}`
+
+func newClient(t *testing.T, url string, log apihttp.LogFunc) *trunk.Client {
+	t.Helper()
+	c, err := trunk.New(trunk.Config{Endpoint: url, AccountKey: key, Options: apihttp.Options{
+		MaxRetries: 1, RetryWaitMin: time.Millisecond, RetryWaitMax: 2 * time.Millisecond, Log: log,
+	}})
+	if err != nil {
+		t.Fatalf("New: %v", err)
+	}
+	return c
+}
+
+func TestAccountDecodes(t *testing.T) {
+	t.Parallel()
+	ts := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path != "/sipstation/2/full/"+key || r.Method != http.MethodGet {
+			t.Errorf("request %s %s", r.Method, r.URL.Path)
+		}
+		_, _ = io.WriteString(w, fullDoc)
+	}))
+	defer ts.Close()
+	a, err := newClient(t, ts.URL+"/sipstation/", nil).Account(context.Background())
+	if err != nil {
+		t.Fatalf("Account: %v", err)
+	}
+	if a.CustomerInfo.MonthlyCost.String() != "24.95" || a.CustomerInfo.NumTrunks.String() != "2" || !bool(a.CustomerInfo.Settings.SMS) || bool(a.CustomerInfo.Settings.International) {
+		t.Errorf("customer_info: %+v", a.CustomerInfo)
+	}
+	if f := a.AccountFailover(); f.Number != "+14155550199" || f.Destination != "" {
+		t.Errorf("account failover: %+v", f)
+	}
+	if len(a.Numbers) != 2 || a.Numbers[0].Number != "+14155550100" || a.Numbers[1].Number != "+14155550101" {
+		t.Fatalf("numbers: %+v", a.Numbers)
+	}
+	n, ok := a.Number("+14155550100")
+	if !ok || n.Failover.Destination != "pbx.example.com" || n.E911Address == nil || !bool(n.E911Address.Master) || n.E911Address.Street2 != "" {
+		t.Errorf("+14155550100: %+v %+v", n, n.E911Address)
+	}
+	if n, _ := a.Number("+14155550101"); n.E911Address != nil || !n.Failover.IsZero() {
+		t.Errorf("+14155550101: %+v", n)
+	}
+	if !bool(a.GatewayInfo["gw1"].ClientStatus.Registered) || a.IsTrial() {
+		t.Errorf("gateway / trial: %+v %v", a.GatewayInfo, a.IsTrial())
+	}
+}
+
+// BADKEY and TEMPNOTAVAIL come in 200 answers; the errors say what they mean
+// and are matchable, and never show the key.
+func TestAccountQueryStatus(t *testing.T) {
+	t.Parallel()
+	for _, c := range []struct {
+		status string
+		want   error
+	}{{trunk.QueryBadKey, trunk.ErrBadKey}, {trunk.QueryTempNotAvail, trunk.ErrTemporarilyUnavailable}} {
+		ts := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+			_, _ = fmt.Fprintf(w, `{"version":"1.0.2","query_status":%q,"query_status_message":"about %s"}`, c.status, key)
+		}))
+		_, err := newClient(t, ts.URL, nil).Account(context.Background())
+		ts.Close()
+		if !errors.Is(err, c.want) || strings.Contains(err.Error(), key) {
+			t.Errorf("%s: %v, want %v without the key", c.status, err, c.want)
+		}
+	}
+}
+
+// The key, a URL path segment, is redacted from errors and from the log,
+// also when an answer or a transport error quotes it.
+func TestKeyRedacted(t *testing.T) {
+	t.Parallel()
+	ts := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.WriteHeader(http.StatusServiceUnavailable)
+		_, _ = fmt.Fprintf(w, `{"status":false,"message":"no service for %s"}`, key)
+	}))
+	defer ts.Close()
+	var mu sync.Mutex
+	var logged []string
+	log := func(_ context.Context, msg string, fields map[string]any) {
+		mu.Lock()
+		defer mu.Unlock()
+		logged = append(logged, fmt.Sprint(msg, fields))
+	}
+	c := newClient(t, ts.URL, log)
+	_, err := c.Account(context.Background())
+	if err == nil || strings.Contains(err.Error(), key) || !strings.Contains(err.Error(), "503") || !strings.Contains(err.Error(), "2 attempts") {
+		t.Errorf("error %v: want the status, the attempts and no key", err)
+	}
+	err = c.SetFailover(context.Background(), "+14155550100", trunk.Failover{Number: "4155550199"})
+	if err == nil || strings.Contains(err.Error(), key) {
+		t.Errorf("SetFailover error %v", err)
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	if len(logged) < 4 {
+		t.Errorf("log entries %v, want one per attempt", logged)
+	}
+	for _, l := range logged {
+		if strings.Contains(l, key) || !strings.Contains(l, "REDACTED") {
+			t.Errorf("log entry %q shows the key or no redaction", l)
+		}
+	}
+	// A transport error quotes the URL.
+	dead := newClient(t, "http://127.0.0.1:1", nil)
+	if _, err := dead.Account(context.Background()); err == nil || strings.Contains(err.Error(), key) {
+		t.Errorf("transport error %v", err)
+	}
+}
+
+// Reads share one fetch: concurrent readers wait for it, later ones reuse
+// it, and a change drops it.
+func TestAccountSharedRead(t *testing.T) {
+	t.Parallel()
+	var gets, posts atomic.Int32
+	release := make(chan struct{})
+	ts := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Method == http.MethodGet {
+			if gets.Add(1) == 1 {
+				<-release
+			}
+			_, _ = io.WriteString(w, fullDoc)
+			return
+		}
+		posts.Add(1)
+		body, _ := io.ReadAll(r.Body)
+		if r.URL.Path != "/2/e911/4155550101/"+key || !strings.Contains(string(body), `"address1":"2 Side St"`) || !strings.Contains(string(body), `"master":"1"`) {
+			t.Errorf("POST %s %s", r.URL.Path, body)
+		}
+		_, _ = io.WriteString(w, `{"status":true,"message":"ok"}`)
+	}))
+	defer ts.Close()
+	c := newClient(t, ts.URL, nil)
+	var wg sync.WaitGroup
+	errs := make(chan error, 5)
+	for range 5 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			_, err := c.Account(context.Background())
+			errs <- err
+		}()
+	}
+	time.Sleep(50 * time.Millisecond) // let them all wait on the one fetch
+	close(release)
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		if err != nil {
+			t.Errorf("concurrent read: %v", err)
+		}
+	}
+	if _, err := c.Account(context.Background()); err != nil || gets.Load() != 1 {
+		t.Errorf("after the shared read: %v, %d GETs, want 1", err, gets.Load())
+	}
+	if err := c.SetE911(context.Background(), "+14155550101", trunk.E911{Name: "Acme", Street1: "2 Side St", City: "Austin", State: "TX", Zip: "78701", Master: true}); err != nil {
+		t.Fatalf("SetE911: %v", err)
+	}
+	if _, err := c.Account(context.Background()); err != nil || gets.Load() != 2 {
+		t.Errorf("after a change: %v, %d GETs, want 2", err, gets.Load())
+	}
+	// A reader that gives up does not fail the fetch.
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	if _, err := c.Account(ctx); err != nil && !errors.Is(err, context.Canceled) {
+		t.Errorf("cancelled read: %v", err)
+	}
+}
+
+// {"status": false} is an error quoting the service's message.
+func TestRefusedChange(t *testing.T) {
+	t.Parallel()
+	ts := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+		_, _ = io.WriteString(w, `{"status":false,"message":"Trial accounts cannot set failover"}`)
+	}))
+	defer ts.Close()
+	err := newClient(t, ts.URL, nil).ClearFailover(context.Background(), "")
+	if !errors.Is(err, trunk.ErrRefused) || !strings.Contains(err.Error(), "Trial accounts cannot set failover") {
+		t.Errorf("ClearFailover: %v", err)
+	}
+}
+
+func TestNewRefuses(t *testing.T) {
+	t.Parallel()
+	for _, cfg := range []trunk.Config{
+		{AccountKey: ""},
+		{AccountKey: "a/b"},
+		{Endpoint: "http://push2.example.com/sipstation", AccountKey: key},
+	} {
+		if _, err := trunk.New(cfg); err == nil {
+			t.Errorf("New(%+v) accepted", cfg)
+		}
+	}
+	if _, err := trunk.New(trunk.Config{AccountKey: key}); err != nil {
+		t.Errorf("New with the default endpoint: %v", err)
+	}
+}
+
+// Against the emulator: the whole round trip, and what /v1 shows after.
+func TestClientAgainstEmulator(t *testing.T) {
+	t.Parallel()
+	srv, err := emulator.New(emulator.Options{RateLimit: -1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ts := httptest.NewServer(srv)
+	defer func() { ts.Close(); _ = srv.Close() }()
+	acct, err := srv.CreateAccount("trunk")
+	if err != nil {
+		t.Fatal(err)
+	}
+	v1, err := sipstation.New(sipstation.Config{Endpoint: ts.URL, APIKey: acct.APIKey})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	loc, err := v1.CreateLocation(ctx, sipstation.LocationCreate{Name: "HQ", OrganizationName: "Acme", Email: "ops@acme.example",
+		ServiceAddress: sipstation.Address{Street1: "1 Main St", City: "Austin", State: "TX", Zip: "78701"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := v1.OrderNumber(ctx, loc.ID, sipstation.NumberOrder{Type: sipstation.TypeLocal, Number: "+14155550100"}); err != nil {
+		t.Fatal(err)
+	}
+	c, err := trunk.New(trunk.Config{Endpoint: ts.URL + "/sipstation", AccountKey: acct.AccountKey})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := c.SetE911(ctx, "+14155550100", trunk.E911{Name: "Acme", Street1: "1 Main St", Street2: "Suite 2", City: "Austin", State: "TX", Zip: "78701", Master: true}); err != nil {
+		t.Fatalf("SetE911: %v", err)
+	}
+	if err := c.SetFailover(ctx, "+14155550100", trunk.Failover{Destination: "pbx.example.com"}); err != nil {
+		t.Fatalf("SetFailover: %v", err)
+	}
+	if err := c.SetFailover(ctx, "", trunk.Failover{Number: "(415) 555-0199"}); err != nil {
+		t.Fatalf("SetFailover (account): %v", err)
+	}
+	a, err := c.Account(ctx)
+	if err != nil {
+		t.Fatalf("Account: %v", err)
+	}
+	n, ok := a.Number("+14155550100")
+	if !ok || n.E911Address == nil || n.E911Address.Street2 != "Suite 2" || !bool(n.E911Address.Master) || n.Failover.Destination != "pbx.example.com" {
+		t.Errorf("the number after the changes: %+v %+v", n, n.E911Address)
+	}
+	if f := a.AccountFailover(); f.Number != "+14155550199" {
+		t.Errorf("account failover: %+v", f)
+	}
+	got, err := v1.GetNumber(ctx, "+14155550100")
+	if err != nil || got.E911Address == nil || got.E911Address.Street2 != "Suite 2" || got.Failover == nil || got.Failover.Destination != "pbx.example.com" {
+		t.Errorf("/v1 after the changes: %v %+v", err, got)
+	}
+	if err := c.DeleteE911(ctx, "+14155550100"); err != nil {
+		t.Fatalf("DeleteE911: %v", err)
+	}
+	if err := c.ClearFailover(ctx, "+14155550100"); err != nil {
+		t.Fatalf("ClearFailover: %v", err)
+	}
+	if got, err := v1.GetNumber(ctx, "+14155550100"); err != nil || got.E911Address != nil || got.Failover != nil {
+		t.Errorf("/v1 after delete and clear: %v %+v", err, got)
+	}
+	if err := c.SetE911(ctx, "+14155550111", trunk.E911{Name: "A", Street1: "1", City: "Austin", State: "TX", Zip: "78701"}); !errors.Is(err, trunk.ErrRefused) {
+		t.Errorf("SetE911 of a number not on the trunk: %v", err)
+	}
+	bad, err := trunk.New(trunk.Config{Endpoint: ts.URL + "/sipstation", AccountKey: "wrong"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := bad.Account(ctx); !errors.Is(err, trunk.ErrBadKey) {
+		t.Errorf("a wrong key: %v", err)
+	}
+}
