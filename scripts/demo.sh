@@ -213,8 +213,14 @@ urlencode() { printf '%s' "${1//+/%2B}"; }
 # one-item list of available numbers).
 json_field() { tr -d '\n' | sed -n "s/.*\"$1\"[[:space:]]*:[[:space:]]*\"\([^\"]*\)\".*/\1/p"; }
 
-# days_from_now N prints the date N days ahead (GNU or BSD date).
-days_from_now() { date -u -d "+$1 days" +%F 2>/dev/null || date -u -v+"$1"d +%F; }
+# The emulator starts on a new database, so its clock is the wall clock until
+# POST /_emulator/clock moves it ahead.
+#
+# noon_in_days N prints the Unix time of 12:00 UTC N days from today.
+noon_in_days() { echo $((($(date -u +%s) / 86400 + $1) * 86400 + 43200)); }
+
+# utc_date SECONDS prints the UTC date (YYYY-MM-DD) of a Unix time (GNU or BSD date).
+utc_date() { date -u -d "@$1" +%F 2>/dev/null || date -u -r "$1" +%F; }
 
 # --- The story ---------------------------------------------------------------
 
@@ -264,7 +270,8 @@ rm "$WORK/tf/kit.tf"
 step "A gaining carrier requests a port-out of the sales line" \
 	"You never start a port-out yourself: your new carrier does, with your account" \
 	"number and latest bill. The emulator's admin route plays that carrier."
-FOC="$(days_from_now 7)"
+FOC_NOON="$(noon_in_days 7)"
+FOC="$(utc_date "$FOC_NOON")"
 BODY="{\"numbers\":[\"$SALES\"],\"carrier_name\":\"$CARRIER\",\"foc_date\":\"$FOC\"}"
 show "curl -X POST $ENDPOINT/_emulator/port-outs -d '$BODY'"
 PORT_OUT="$(api POST /_emulator/port-outs "$BODY")" || fail "the port-out request failed"
@@ -290,20 +297,28 @@ say "As the error says, keep the block until the port completes: put it back."
 show "cp examples/demo/sales.tf ."
 cp "$DEMO_SRC/sales.tf" "$WORK/tf/"
 
-step "The port completes" \
-	"On the FOC date the number moves to $CARRIER. SIPStation keeps billing it" \
+step "On the FOC date, the port completes" \
+	"The emulator's clock moves to noon on the FOC date, $FOC, and the carrier" \
+	"completes the port: the number moves to $CARRIER. SIPStation keeps billing it" \
 	"until you cancel it."
+TO_FOC=$((FOC_NOON - $(date -u +%s)))
+BODY="{\"advance\":\"$((TO_FOC / 3600))h$((TO_FOC % 3600 / 60))m$((TO_FOC % 60))s\"}"
+show "curl -X POST $ENDPOINT/_emulator/clock -d '$BODY'"
+api POST /_emulator/clock "$BODY" >/dev/null || fail "moving the clock to the FOC date failed"
 show "curl -X POST $ENDPOINT/_emulator/port-outs/$PORT_OUT_ID/complete"
-api POST "/_emulator/port-outs/$PORT_OUT_ID/complete" >/dev/null || fail "completing the port-out failed"
-printf '\n'
-ok "port-out $PORT_OUT_ID completed"
+COMPLETED="$(api POST "/_emulator/port-outs/$PORT_OUT_ID/complete")" || fail "completing the port-out failed"
+printf '%s\n' "$COMPLETED"
+COMPLETED_AT="$(printf '%s' "$COMPLETED" | json_field completed_at)"
+[ "${COMPLETED_AT%%T*}" = "$FOC" ] || fail "the port-out completed at '$COMPLETED_AT', not on the FOC date $FOC"
+ok "port-out $PORT_OUT_ID completed on the FOC date, $FOC"
 
 step "Plan warns: ported out and still billed" \
 	"Refresh sees status ported_out with billing still active; every plan says so."
 tf_capture "$WORK/plan-warning.txt" plan || fail "terraform plan failed"
 flat "$WORK/plan-warning.txt" | grep -qF "$SALES" || fail "the plan does not name $SALES"
 flat "$WORK/plan-warning.txt" | grep -qiE 'still (being )?billed' || fail "the plan does not warn that $SALES is still billed"
-ok "plan warns that $SALES was ported out and is still billed"
+flat "$WORK/plan-warning.txt" | grep -qF "on $FOC" || fail "the plan does not give the port date $FOC"
+ok "plan warns that $SALES was ported out on $FOC and is still billed"
 
 step "Removing the sales line now cancels it" \
 	"With the port complete, removing the block cancels the service and billing stops."

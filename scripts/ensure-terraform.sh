@@ -5,7 +5,8 @@
 #   3. otherwise Terraform v1.8.5 built from source with the local Go into
 #      $XDG_CACHE_HOME/sipstation-tools/terraform-1.8.5/ (default ~/.cache),
 #      once; later runs and other clones reuse it.
-# Messages go to stderr, only the path to stdout.
+# Messages go to stderr, only the path to stdout; the output of a build goes
+# to build.log in the same directory as the binary.
 # shellcheck source=scripts/lib.sh
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
@@ -27,31 +28,33 @@ if [ -n "${TERRAFORM:-}" ]; then
 	exit 0
 fi
 
+why="no terraform on PATH"
 if path="$(abs_path terraform)"; then
 	have="$(cli_version "$path")"
 	if [ -n "$have" ] && new_enough "$have"; then
 		printf '%s\n' "$path"
 		exit 0
 	fi
-	log "ignoring $path (version '${have:-unknown}'; need $MIN_MAJOR.$MIN_MINOR or newer)"
+	why="$path is version '${have:-unknown}'; need $MIN_MAJOR.$MIN_MINOR or newer"
 fi
 
 dest="$TOOLS_CACHE/terraform-$TF_VERSION/terraform"
 
 build() {
 	local out="$1"
-	log "building Terraform v$TF_VERSION from source into $(dirname "$dest") (first run only; several minutes)"
 	# version.dev=no makes it report $TF_VERSION, not $TF_VERSION-dev.
 	GOBIN="$(dirname "$out")" go_for_tools install \
 		-ldflags "-X github.com/hashicorp/terraform/version.dev=no" \
-		"github.com/hashicorp/terraform@v$TF_VERSION" >&2
+		"github.com/hashicorp/terraform@v$TF_VERSION"
 }
 
 ensure() {
 	if [ -x "$dest" ] && [ "$(cli_version "$dest")" = "$TF_VERSION" ]; then
 		return 0
 	fi
-	install_built "$dest" build
+	install_built "$dest" build "Terraform v$TF_VERSION" \
+		"for the Terraform-driven tests, the docs and make demo ($why)" \
+		"about 3 minutes, more on a busy machine (once; later runs reuse it)"
 	[ "$(cli_version "$dest")" = "$TF_VERSION" ] || die "$dest does not report version $TF_VERSION"
 }
 

@@ -5,7 +5,8 @@
 #   3. otherwise OpenTofu v1.12.6 built from source with the local Go into
 #      $XDG_CACHE_HOME/sipstation-tools/tofu-1.12.6/ (default ~/.cache),
 #      once; later runs and other clones reuse it.
-# Messages go to stderr, only the path to stdout.
+# Messages go to stderr, only the path to stdout; the output of a build goes
+# to build.log in the same directory as the binary.
 # shellcheck source=scripts/lib.sh
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
@@ -23,6 +24,7 @@ if [ -n "${TOFU:-}" ]; then
 	exit 0
 fi
 
+why="no tofu 1.12 on PATH"
 if path="$(abs_path tofu)"; then
 	have="$(cli_version "$path")"
 	case "$(core "$have")" in
@@ -31,14 +33,13 @@ if path="$(abs_path tofu)"; then
 		exit 0
 		;;
 	esac
-	log "ignoring $path (version '${have:-unknown}'; need 1.12.x)"
+	why="$path is version '${have:-unknown}'; need 1.12.x"
 fi
 
 dest="$TOOLS_CACHE/tofu-$TOFU_VERSION/tofu"
 
 build() {
 	local out="$1" work json dir
-	log "building OpenTofu v$TOFU_VERSION from source into $(dirname "$dest") (first run only; several minutes)"
 	# OpenTofu's main package cannot be `go install`ed by version (its go.mod
 	# has replace directives), so fetch the module and build it where it
 	# lies. The module cache is read-only; -o writes the binary elsewhere.
@@ -52,14 +53,16 @@ build() {
 	fi
 	(cd "$dir" && go_for_tools build \
 		-ldflags "-X $TOFU_MODULE/version.dev=no" \
-		-o "$out" ./cmd/tofu) >&2
+		-o "$out" ./cmd/tofu)
 }
 
 ensure() {
 	if [ -x "$dest" ] && [ "$(core "$(cli_version "$dest")")" = "$TOFU_VERSION" ]; then
 		return 0
 	fi
-	install_built "$dest" build
+	install_built "$dest" build "OpenTofu v$TOFU_VERSION" \
+		"for the tests under OpenTofu ($why)" \
+		"about 4 minutes, more on a busy machine (once; later runs reuse it)"
 	[ "$(core "$(cli_version "$dest")")" = "$TOFU_VERSION" ] || die "$dest does not report version $TOFU_VERSION"
 }
 
