@@ -92,11 +92,14 @@ func (p *SipstationProvider) Schema(_ context.Context, _ provider.SchemaRequest,
 				Sensitive: true,
 			},
 			"max_retries": schema.Int64Attribute{
-				MarkdownDescription: "How many times a request is retried after a rate limit (429), a " +
-					"temporary outage (503, other 5xx) or a connection error, with jittered backoff that " +
-					"honours `Retry-After`. Other errors are never retried. Orders are safe to retry: each " +
-					"carries an idempotency key, so a retry never orders a number twice. Defaults to the " +
-					"client's default; `0` turns retries off.",
+				MarkdownDescription: "How many times a request is retried after a temporary outage (503, " +
+					"other 5xx) or a connection error, with jittered backoff that honours `Retry-After`. " +
+					"Other errors are never retried. Orders are safe to retry: each carries an idempotency " +
+					"key, so a retry never orders a number twice. Defaults to the client's default; `0` " +
+					"turns these retries off. A rate limit (429) is not counted here: the provider paces " +
+					"its requests to the limit the API announces, and a request the API refused for the " +
+					"limit was never executed, so it is retried after `Retry-After` for as long as the " +
+					"operation has time left (its `timeouts`, or 10 minutes).",
 				Optional:   true,
 				Validators: []validator.Int64{int64validator.Between(0, 20)},
 			},
