@@ -50,6 +50,7 @@ type providerModel struct {
 	APIKey         types.String `tfsdk:"api_key"`
 	MaxRetries     types.Int64  `tfsdk:"max_retries"`
 	RequestTimeout types.String `tfsdk:"request_timeout"`
+	RefreshByList  types.Bool   `tfsdk:"refresh_by_list"`
 }
 
 // New returns the constructor main.go hands to providerserver.
@@ -110,6 +111,15 @@ func (p *SipstationProvider) Schema(_ context.Context, _ provider.SchemaRequest,
 				Optional:   true,
 				Validators: []validator.String{durationValidator{}},
 			},
+			"refresh_by_list": schema.BoolAttribute{
+				MarkdownDescription: "When `true` (the default), a plan reads each location's numbers with one " +
+					"paged list (1,000 numbers a request) instead of one request per number, and answers every " +
+					"number of that location from it; a number missing from the list (moved, cancelled) is asked " +
+					"for on its own. The list is kept for one Terraform command only, and a change the provider " +
+					"makes to a location drops it. The check before cancelling a number always asks the API " +
+					"directly. Set `false` to read every number on its own, for example to compare.",
+				Optional: true,
+			},
 		},
 	}
 }
@@ -164,6 +174,8 @@ func (p *SipstationProvider) Configure(ctx context.Context, req provider.Configu
 			clientCfg.MaxRetries = -1
 		}
 	}
+	// Off only when set to false; unknown at plan, it stays on.
+	clientCfg.NoSnapshot = !cfg.RefreshByList.IsNull() && !cfg.RefreshByList.IsUnknown() && !cfg.RefreshByList.ValueBool()
 	if !cfg.RequestTimeout.IsNull() {
 		// The validator already refused a malformed duration.
 		d, err := time.ParseDuration(cfg.RequestTimeout.ValueString())
