@@ -1,8 +1,13 @@
 // Package apihttp is the HTTP policy that every SIPStation API client of
 // this project shares, so that the clients cannot drift apart on it:
 //
-//   - retries of rate limits (429), outages (5xx but 501) and connection
-//     errors, with jittered exponential backoff that honours Retry-After;
+//   - pacing: every call of one Client waits its turn under the rate limit
+//     the API announces (X-RateLimit-Limit, X-RateLimit-Remaining), so many
+//     calls in parallel slow down instead of meeting 429s;
+//   - retries of rate limits (429) for as long as the call's deadline has
+//     time left (a 429 was never executed), and of outages (5xx but 501) and
+//     connection errors up to MaxRetries, with jittered exponential backoff
+//     that honours Retry-After, jittered too;
 //   - one log entry per attempt, for the caller's hook;
 //   - redaction: the secrets a client names (an API key, an account key
 //     that travels in the URL path) never appear in a log entry or in an
@@ -42,6 +47,9 @@ const (
 	DefaultRetryWaitMin   = 500 * time.Millisecond
 	DefaultRetryWaitMax   = 30 * time.Second
 	DefaultMaxRetryAfter  = 60 * time.Second
+	// DefaultMaxRateLimitWait bounds the 429 retries of a call whose
+	// context has no deadline.
+	DefaultMaxRateLimitWait = 10 * time.Minute
 )
 
 // maxBody bounds what is read of one answer, so a misbehaving endpoint
@@ -63,10 +71,18 @@ type Options struct {
 	// UserAgent identifies the program using the client; the client appends
 	// its own token to it.
 	UserAgent string
-	// MaxRetries is how often a failed attempt is retried: DefaultMaxRetries
-	// when 0, none when negative.
+	// MaxRetries is how often an attempt that met an outage (5xx but 501)
+	// or a connection error is retried: DefaultMaxRetries when 0, none when
+	// negative. It does not bound 429s: a 429 was never executed, so it is
+	// retried while the call's context has time left (see MaxRateLimitWait).
 	MaxRetries int
-	// RequestTimeout bounds each attempt; DefaultRequestTimeout when 0.
+	// MaxRateLimitWait bounds how long a call whose context has no deadline
+	// keeps retrying 429s; DefaultMaxRateLimitWait when 0. A context
+	// deadline bounds them otherwise.
+	MaxRateLimitWait time.Duration
+	// RequestTimeout bounds each attempt (not the wait for its turn under
+	// the rate limit, nor the waits between attempts); DefaultRequestTimeout
+	// when 0.
 	RequestTimeout time.Duration
 	// RetryWaitMin and RetryWaitMax bound the jittered exponential backoff
 	// between attempts; DefaultRetryWaitMin / DefaultRetryWaitMax when 0.
@@ -88,6 +104,9 @@ type Client struct {
 	timeout   time.Duration
 	redactor  *strings.Replacer
 	rc        *retryablehttp.Client
+	pacer     *pacer
+	// rateLimitWait bounds the 429 retries of a call without a deadline.
+	rateLimitWait time.Duration
 }
 
 // New returns a Client for the API at endpoint (used in messages only).
@@ -126,30 +145,71 @@ func New(endpoint, token string, opts Options, secrets ...string) (*Client, erro
 	if transport == nil {
 		transport = http.DefaultTransport
 	}
-	hc.Transport = &logTransport{next: transport, log: opts.Log, redactor: redactor}
+	p := newPacer()
+	hc.Transport = &logTransport{next: transport, log: opts.Log, redactor: redactor, pacer: p}
 	hc.Timeout = timeout
 
 	rc := &retryablehttp.Client{
-		HTTPClient:   hc,
-		RetryWaitMin: waitMin,
-		RetryWaitMax: waitMax,
-		RetryMax:     maxRetries,
-		// The default policy is the one wanted: retry connection errors,
-		// 429 and 5xx except 501 (which will not change), never other 4xx,
-		// and stop at once when the context ends.
-		CheckRetry: retryablehttp.DefaultRetryPolicy,
-		Backoff:    backoff(maxRetryAfter),
+		HTTPClient: hc,
+		// retryPolicy bounds the retries (and waits between them) itself:
+		// 5xx and connection errors by maxRetries, 429s by the deadline.
+		RetryMax:   math.MaxInt32,
+		CheckRetry: retryPolicy(maxRetries, waitMin, waitMax, backoff(maxRetryAfter)),
+		Backoff:    func(time.Duration, time.Duration, int, *http.Response) time.Duration { return 0 },
+		// Every attempt, the first and each retry, waits its turn under the
+		// rate limit here, before request_timeout starts counting. When the
+		// context ends meanwhile, the attempt that follows fails with it.
+		RequestLogHook: func(_ retryablehttp.Logger, req *http.Request, _ int) { _ = p.wait(req.Context()) },
 		// Hand the last answer back as it is: the client turns it into an
 		// error of its API that says retries were exhausted.
 		ErrorHandler: retryablehttp.PassthroughErrorHandler,
 	}
 	return &Client{
-		endpoint:  redact(redactor, endpoint),
-		userAgent: strings.TrimSpace(opts.UserAgent + " " + token),
-		timeout:   timeout,
-		redactor:  redactor,
-		rc:        rc,
+		endpoint:      redact(redactor, endpoint),
+		userAgent:     strings.TrimSpace(opts.UserAgent + " " + token),
+		timeout:       timeout,
+		redactor:      redactor,
+		rc:            rc,
+		pacer:         p,
+		rateLimitWait: cmp.Or(opts.MaxRateLimitWait, DefaultMaxRateLimitWait),
 	}, nil
+}
+
+// retryPolicy decides after each attempt whether to retry, and waits before
+// the retry. Connection errors, 429 and 5xx except 501 (which will not
+// change) are retried, never other 4xx, and nothing once the context ended.
+// A 429 is retried while the call's deadline leaves time for the wait;
+// the others at most maxRetries times.
+func retryPolicy(maxRetries int, waitMin, waitMax time.Duration, wait retryablehttp.Backoff) retryablehttp.CheckRetry {
+	return func(ctx context.Context, resp *http.Response, err error) (bool, error) {
+		retry, checkErr := retryablehttp.DefaultRetryPolicy(ctx, resp, err)
+		st := stateOf(ctx)
+		if !retry || st == nil {
+			return retry, checkErr
+		}
+		var d time.Duration
+		if resp != nil && resp.StatusCode == http.StatusTooManyRequests {
+			st.limited++
+			d = wait(waitMin, waitMax, st.limited-1, resp)
+			if time.Now().Add(d).After(st.deadline) {
+				return false, nil // no time left: the 429 is the answer
+			}
+		} else {
+			st.failures++
+			if st.failures > maxRetries {
+				return false, nil
+			}
+			d = wait(waitMin, waitMax, st.failures-1, resp)
+		}
+		t := time.NewTimer(d)
+		defer t.Stop()
+		select {
+		case <-ctx.Done():
+			return false, ctx.Err()
+		case <-t.C:
+			return true, nil
+		}
+	}
 }
 
 // Redact replaces the client's secrets in s.
@@ -238,6 +298,11 @@ func (r *Response) Retried() bool {
 func (c *Client) Do(ctx context.Context, r Request) (*Response, error) {
 	attempts := new(atomic.Int32)
 	ctx = context.WithValue(ctx, attemptsKey{}, attempts)
+	st := &callState{deadline: time.Now().Add(c.rateLimitWait)}
+	if d, ok := ctx.Deadline(); ok {
+		st.deadline = d
+	}
+	ctx = context.WithValue(ctx, callKey{}, st)
 	var body any // stays nil, not an empty []byte, when there is none
 	if r.Body != nil {
 		body = r.Body
@@ -253,6 +318,9 @@ func (c *Client) Do(ctx context.Context, r Request) (*Response, error) {
 
 	resp, err := c.rc.Do(req)
 	if err != nil {
+		if resp != nil { // the context ended while waiting to retry it
+			_ = resp.Body.Close()
+		}
 		return nil, c.transportError(ctx, err, int(attempts.Load()))
 	}
 	defer func() { _ = resp.Body.Close() }()
@@ -300,14 +368,16 @@ func (c *Client) transportError(ctx context.Context, err error, attempts int) er
 	return fmt.Errorf("cannot reach %s (%s): %s", c.endpoint, tries, cause)
 }
 
-// backoff honours a 429's or 503's Retry-After, capped by maxRetryAfter, and
-// otherwise waits an exponentially growing, jittered time between min and
-// max, so that many clients throttled together do not retry in lockstep.
+// backoff honours a 429's or 503's Retry-After, capped by maxRetryAfter,
+// plus a jitter (see jitter), and otherwise waits an exponentially growing,
+// jittered time between min and max, so that many clients throttled
+// together do not retry in lockstep.
 func backoff(maxRetryAfter time.Duration) retryablehttp.Backoff {
 	return func(lo, hi time.Duration, attempt int, resp *http.Response) time.Duration {
 		if resp != nil && (resp.StatusCode == http.StatusTooManyRequests || resp.StatusCode == http.StatusServiceUnavailable) {
 			if d, ok := parseRetryAfter(resp.Header.Get("Retry-After"), time.Now()); ok {
-				return min(d, maxRetryAfter)
+				d = min(d, maxRetryAfter)
+				return d + jitter(d)
 			}
 		}
 		d := hi
@@ -348,6 +418,7 @@ type logTransport struct {
 	next     http.RoundTripper
 	log      LogFunc
 	redactor *strings.Replacer
+	pacer    *pacer
 }
 
 func (t *logTransport) RoundTrip(req *http.Request) (*http.Response, error) {
@@ -356,7 +427,9 @@ func (t *logTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 		attempt = int(n.Add(1))
 	}
 	start := time.Now()
+	t.pacer.sent()
 	resp, err := t.next.RoundTrip(req)
+	t.pacer.answered(resp, start)
 	if t.log == nil {
 		return resp, err
 	}

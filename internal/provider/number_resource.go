@@ -599,7 +599,8 @@ func (r *numberResource) liveState(ctx context.Context, state *numberModel) *num
 	if r.client == nil {
 		return state
 	}
-	n, err := r.client.GetNumber(ctx, state.ID.ValueString())
+	// As fresh as the refresh of this plan (the snapshot); Delete asks live.
+	n, err := r.client.ReadNumber(ctx, state.LocationID.ValueString(), state.ID.ValueString())
 	if err != nil {
 		tflog.Warn(ctx, "port-out check at plan time fell back to state", map[string]any{"error": err.Error()})
 		return state
@@ -1059,7 +1060,8 @@ func (r *numberResource) Read(ctx context.Context, req resource.ReadRequest, res
 	}
 	ledgerFor(r.client).sawRefresh(e164, s.LocationID.ValueString())
 
-	n, err := r.client.GetNumber(ctx, e164)
+	// From the location's snapshot: one list per location, not a GET per number.
+	n, err := r.client.ReadNumber(ctx, s.LocationID.ValueString(), e164)
 	switch {
 	case errors.Is(err, sipstation.ErrNotFound) || (err == nil && n.Status == sipstation.StatusCancelled):
 		tflog.Info(ctx, "number left the account outside Terraform", map[string]any{"number": e164})

@@ -55,6 +55,7 @@ type providerModel struct {
 	TrunkEndpoint  types.String `tfsdk:"trunk_endpoint"`
 	MaxRetries     types.Int64  `tfsdk:"max_retries"`
 	RequestTimeout types.String `tfsdk:"request_timeout"`
+	RefreshByList  types.Bool   `tfsdk:"refresh_by_list"`
 }
 
 // providerData is what Configure hands every resource and data source: a
@@ -130,11 +131,14 @@ func (p *SipstationProvider) Schema(_ context.Context, _ provider.SchemaRequest,
 				Optional: true,
 			},
 			"max_retries": schema.Int64Attribute{
-				MarkdownDescription: "How many times a request is retried after a rate limit (429), a " +
-					"temporary outage (503, other 5xx) or a connection error, with jittered backoff that " +
-					"honours `Retry-After`. Other errors are never retried. Orders are safe to retry: each " +
-					"carries an idempotency key, so a retry never orders a number twice. Defaults to the " +
-					"client's default; `0` turns retries off. Applies to both APIs.",
+				MarkdownDescription: "How many times a request is retried after a temporary outage (503, " +
+					"other 5xx) or a connection error, with jittered backoff that honours `Retry-After`. " +
+					"Other errors are never retried. Orders are safe to retry: each carries an idempotency " +
+					"key, so a retry never orders a number twice. Defaults to the client's default; `0` " +
+					"turns these retries off. A rate limit (429) is not counted here: the provider paces " +
+					"its requests to the limit the API announces, and a request the API refused for the " +
+					"limit was never executed, so it is retried after `Retry-After` for as long as the " +
+					"operation has time left (its `timeouts`, or 10 minutes). Applies to both APIs.",
 				Optional:   true,
 				Validators: []validator.Int64{int64validator.Between(0, 20)},
 			},
@@ -144,6 +148,15 @@ func (p *SipstationProvider) Schema(_ context.Context, _ provider.SchemaRequest,
 					"default; applies to both APIs. The resources' `timeouts` blocks bound a whole operation instead.",
 				Optional:   true,
 				Validators: []validator.String{durationValidator{}},
+			},
+			"refresh_by_list": schema.BoolAttribute{
+				MarkdownDescription: "When `true` (the default), a plan reads each location's numbers with one " +
+					"paged list (1,000 numbers a request) instead of one request per number, and answers every " +
+					"number of that location from it; a number missing from the list (moved, cancelled) is asked " +
+					"for on its own. The list is kept for one Terraform command only, and a change the provider " +
+					"makes to a location drops it. The check before cancelling a number always asks the API " +
+					"directly. Set `false` to read every number on its own, for example to compare.",
+				Optional: true,
 			},
 		},
 	}
@@ -180,6 +193,8 @@ func (p *SipstationProvider) Configure(ctx context.Context, req provider.Configu
 			opts.MaxRetries = -1
 		}
 	}
+	// Off only when set to false; unknown at plan, it stays on.
+	noSnapshot := !cfg.RefreshByList.IsNull() && !cfg.RefreshByList.IsUnknown() && !cfg.RefreshByList.ValueBool()
 	if !cfg.RequestTimeout.IsNull() {
 		// The validator already refused a malformed duration.
 		d, err := time.ParseDuration(cfg.RequestTimeout.ValueString())
@@ -219,7 +234,7 @@ func (p *SipstationProvider) Configure(ctx context.Context, req provider.Configu
 	}
 	data := &providerData{}
 	if wantV1 {
-		data.v1 = p.configureV1(ctx, endpoint, apiKey, opts, &resp.Diagnostics)
+		data.v1 = p.configureV1(ctx, endpoint, apiKey, opts, noSnapshot, &resp.Diagnostics)
 		if resp.Diagnostics.HasError() {
 			return
 		}
@@ -243,7 +258,7 @@ func (p *SipstationProvider) Configure(ctx context.Context, req provider.Configu
 // configureV1 builds the v1 client and checks its key once, so that a
 // missing or refused key is a single provider-level error instead of one per
 // resource. It returns nil after adding an error.
-func (p *SipstationProvider) configureV1(ctx context.Context, endpoint, apiKey string, opts apihttp.Options, diags *diag.Diagnostics) *sipstation.Client {
+func (p *SipstationProvider) configureV1(ctx context.Context, endpoint, apiKey string, opts apihttp.Options, noSnapshot bool, diags *diag.Diagnostics) *sipstation.Client {
 	if endpoint == "" {
 		diags.AddAttributeError(path.Root("endpoint"), "Missing SIPStation Endpoint",
 			"The provider needs the base URL of the SIPStation API. Set `endpoint` in the provider block "+
@@ -257,7 +272,7 @@ func (p *SipstationProvider) configureV1(ctx context.Context, endpoint, apiKey s
 	if diags.HasError() {
 		return nil
 	}
-	client, err := sipstation.New(sipstation.Config{Endpoint: endpoint, APIKey: apiKey, Options: opts})
+	client, err := sipstation.New(sipstation.Config{Endpoint: endpoint, APIKey: apiKey, NoSnapshot: noSnapshot, Options: opts})
 	if err != nil {
 		diags.AddAttributeError(path.Root("endpoint"), "Invalid SIPStation Endpoint",
 			fmt.Sprintf("The provider cannot use the endpoint %q. Use an https:// URL; plain http:// is "+

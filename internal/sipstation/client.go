@@ -35,6 +35,9 @@ type Config struct {
 	Endpoint string
 	APIKey   string
 	apihttp.Options
+	// NoSnapshot turns the inventory snapshot off (see ReadNumber): every
+	// ReadNumber then asks for its number on its own.
+	NoSnapshot bool
 }
 
 // Client calls the SIPStation API v1. It is safe for concurrent use.
@@ -42,6 +45,7 @@ type Client struct {
 	baseURL string // endpoint with /v1, no trailing slash
 	apiKey  string
 	http    *apihttp.Client
+	snaps   *snapshots // nil when the snapshot is off
 }
 
 // New checks cfg and returns a Client. It makes no request: CheckAuth does.
@@ -57,7 +61,11 @@ func New(cfg Config) (*Client, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Client{baseURL: base, apiKey: cfg.APIKey, http: hc}, nil
+	c := &Client{baseURL: base, apiKey: cfg.APIKey, http: hc}
+	if !cfg.NoSnapshot {
+		c.snaps = newSnapshots()
+	}
+	return c, nil
 }
 
 // parseEndpoint checks the endpoint and returns it with /v1 appended.
@@ -189,11 +197,16 @@ func (c *Client) do(ctx context.Context, r request, out any) error {
 
 // listAll walks every page of a list, in the order served.
 func listAll[T any](ctx context.Context, c *Client, path []string, query url.Values) ([]T, error) {
+	return listPages[T](ctx, c, path, query, pageSize)
+}
+
+// listPages walks every page of a list, of size items each.
+func listPages[T any](ctx context.Context, c *Client, path []string, query url.Values, size int) ([]T, error) {
 	q := url.Values{}
 	for k, v := range query {
 		q[k] = v
 	}
-	q.Set("page[size]", strconv.Itoa(pageSize))
+	q.Set("page[size]", strconv.Itoa(size))
 	var all []T
 	for page := 1; ; page++ {
 		q.Set("page[number]", strconv.Itoa(page))

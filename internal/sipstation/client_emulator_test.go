@@ -399,3 +399,36 @@ func TestEmulatorRoundTrip(t *testing.T) {
 		t.Errorf("after CloseLocation: status %q", closed.Status)
 	}
 }
+
+// At a rate limit of 2 requests per second, eight calls in parallel all
+// succeed: the client paces itself once the emulator named the limit, and
+// the 429s of the first burst are waited out, never handed to the caller.
+func TestEmulatorTwoRequestsPerSecond(t *testing.T) {
+	t.Parallel()
+	env := acctest.New(t)
+	env.RequireEmulator(t)
+	c := emulatorClient(t, env, nil)
+	loc := createLocation(t, c)
+	env.SetFaults(t, emulator.Faults{RateLimitPerS: 2})
+
+	const calls = 8
+	errs := make(chan error, calls)
+	var wg sync.WaitGroup
+	for range calls {
+		wg.Go(func() {
+			_, err := c.GetLocation(t.Context(), loc.ID)
+			errs <- err
+		})
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		if err != nil {
+			t.Errorf("GetLocation at 2 requests/s: %v", err)
+		}
+	}
+	m := env.Metrics(t)
+	if got := m.Count("GET /v1/locations/{id}"); got-m.RateLimited != calls {
+		t.Errorf("%d GETs of which %d answered 429; want %d executed", got, m.RateLimited, calls)
+	}
+}

@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -246,7 +247,10 @@ func TestErrorDecoding(t *testing.T) {
 					{Code: "second", Title: "ignored"},
 				}}
 				writeJSON(w, tt.status, body)
-			}), func(c *sipstation.Config) { c.MaxRetries = -1 })
+			}), func(c *sipstation.Config) {
+				// One attempt: no retries of 5xx, and no time for those of 429.
+				c.MaxRetries, c.MaxRateLimitWait = -1, time.Nanosecond
+			})
 
 			err := c.CancelNumber(t.Context(), "+14155550123")
 			for _, s := range all {
@@ -298,7 +302,10 @@ func TestErrorDecodingNonJSON(t *testing.T) {
 				w.Header().Set("Content-Type", "text/html")
 				w.WriteHeader(tt.status)
 				_, _ = io.WriteString(w, tt.body)
-			}), func(c *sipstation.Config) { c.MaxRetries = -1 })
+			}), func(c *sipstation.Config) {
+				// One attempt: no retries of 5xx, and no time for those of 429.
+				c.MaxRetries, c.MaxRateLimitWait = -1, time.Nanosecond
+			})
 			_, err := c.GetLocation(t.Context(), "loc_1")
 			var apiErr *sipstation.APIError
 			if !errors.As(err, &apiErr) {
@@ -343,7 +350,12 @@ func TestRetries(t *testing.T) {
 		{name: "503 retried", statuses: []int{503, 503}, wantHits: 3},
 		{name: "500 retried", statuses: []int{500, 502}, wantHits: 3},
 		{name: "503 then 404", statuses: []int{503, 404}, wantHits: 2, wantErr: sipstation.ErrNotFound},
-		{name: "429 exhausted", statuses: []int{429, 429, 429, 429, 429, 429}, wantHits: 5, wantErr: sipstation.ErrTooManyRequests},
+		// A 429 was never executed: max_retries (4 by default) does not
+		// bound it, the call's deadline does (TestTooManyRequestsUntilDeadline).
+		{name: "429 past max_retries", statuses: []int{429, 429, 429, 429, 429, 429}, wantHits: 7},
+		{name: "503 exhausted", statuses: []int{503, 503, 503, 503, 503, 503}, wantHits: 5, wantErr: sipstation.ErrTemporarilyUnavailable},
+		// 429s in between do not use up the retries of 5xx answers.
+		{name: "503 exhausted among 429s", statuses: []int{503, 429, 503, 429, 429, 503, 503, 503, 429}, wantHits: 8, wantErr: sipstation.ErrTemporarilyUnavailable},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -389,6 +401,24 @@ func TestRetriesExhausted(t *testing.T) {
 	}
 	if got := s.count(); got != 3 {
 		t.Errorf("hits = %d, want 3", got)
+	}
+}
+
+// A server that keeps answering 429 holds the call until its deadline has
+// no time left for another wait; then the error says retries ran out and
+// still matches ErrTooManyRequests.
+func TestTooManyRequestsUntilDeadline(t *testing.T) {
+	t.Parallel()
+	s := &script{statuses: slices.Repeat([]int{429}, 10000), retryAfter: "0"}
+	c := newClient(t, s, func(c *sipstation.Config) { c.MaxRetries = -1 })
+	ctx, cancel := context.WithTimeout(t.Context(), 1500*time.Millisecond)
+	defer cancel()
+	_, err := c.GetLocation(ctx, "loc_1")
+	if !errors.Is(err, sipstation.ErrTooManyRequests) || !strings.Contains(fmt.Sprint(err), "gave up after") {
+		t.Errorf("err = %v; want ErrTooManyRequests after retries", err)
+	}
+	if got := s.count(); got < 3 {
+		t.Errorf("hits = %d; want the 429 retried though MaxRetries is none", got)
 	}
 }
 

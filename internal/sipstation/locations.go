@@ -36,6 +36,7 @@ func (c *Client) CreateLocation(ctx context.Context, in LocationCreate) (*Locati
 
 // UpdateLocation changes the non-nil fields of in.
 func (c *Client) UpdateLocation(ctx context.Context, id string, in LocationUpdate) (*Location, error) {
+	defer c.dropSnapshots([]string{id})
 	var loc Location
 	if err := c.do(ctx, request{method: http.MethodPatch, path: []string{"locations", id}, body: in}, &loc); err != nil {
 		return nil, fmt.Errorf("update location %s: %w", id, err)
@@ -46,6 +47,7 @@ func (c *Client) UpdateLocation(ctx context.Context, id string, in LocationUpdat
 // CloseLocation closes a location; ErrLocationHasActiveNumbers while any of
 // its numbers is still billed.
 func (c *Client) CloseLocation(ctx context.Context, id string) error {
+	defer c.dropSnapshots([]string{id})
 	if err := c.do(ctx, request{method: http.MethodDelete, path: []string{"locations", id}}, nil); err != nil {
 		return fmt.Errorf("close location %s: %w", id, err)
 	}

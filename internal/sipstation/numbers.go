@@ -38,6 +38,7 @@ func (c *Client) OrderNumber(ctx context.Context, locationID string, in NumberOr
 // refusal) and orders nothing more. A caller whose answers were lost keeps
 // the key and asks again.
 func (c *Client) OrderNumberWithKey(ctx context.Context, locationID string, in NumberOrder, key string) (*Number, error) {
+	defer c.dropSnapshots([]string{locationID}, in.Number)
 	var n Number
 	r := request{method: http.MethodPost, path: []string{"locations", locationID, "numbers"}, body: in, idempotencyKey: key}
 	if err := c.do(ctx, r, &n); err != nil {
@@ -73,6 +74,13 @@ func (c *Client) GetNumber(ctx context.Context, e164 string) (*Number, error) {
 // UpdateNumber changes what in sets (see NumberUpdate), moving the number to
 // another location of the account when LocationID is set.
 func (c *Client) UpdateNumber(ctx context.Context, e164 string, in NumberUpdate) (*Number, error) {
+	// A move drops both locations: the one that held the number (found by
+	// the number) and the one it goes to.
+	var to []string
+	if in.LocationID != nil {
+		to = append(to, *in.LocationID)
+	}
+	defer func() { c.dropSnapshots(to, e164) }()
 	var n Number
 	if err := c.do(ctx, request{method: http.MethodPatch, path: []string{"numbers", e164}, body: in}, &n); err != nil {
 		return nil, fmt.Errorf("update number %s: %w", e164, err)
@@ -88,6 +96,7 @@ func (c *Client) UpdateNumber(ctx context.Context, e164 string, in NumberUpdate)
 // number for everyone, the customer included. Wait for the port to complete
 // (the number becomes ported_out, still billed) and cancel then.
 func (c *Client) CancelNumber(ctx context.Context, e164 string) error {
+	defer c.dropSnapshots(nil, e164)
 	if err := c.do(ctx, request{method: http.MethodDelete, path: []string{"numbers", e164}}, nil); err != nil {
 		return fmt.Errorf("cancel number %s: %w", e164, err)
 	}
