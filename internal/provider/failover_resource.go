@@ -133,29 +133,7 @@ func (r *FailoverResource) Configure(_ context.Context, req resource.ConfigureRe
 
 // ModifyPlan fails the plan of a failover for a number not on the trunk.
 func (r *FailoverResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
-	if req.Plan.Raw.IsNull() || r.client == nil {
-		return
-	}
-	var number types.String
-	resp.Diagnostics.Append(req.Plan.GetAttribute(ctx, path.Root("number"), &number)...)
-	if resp.Diagnostics.HasError() || number.IsUnknown() || number.IsNull() {
-		return
-	}
-	if !req.State.Raw.IsNull() {
-		var id types.String
-		resp.Diagnostics.Append(req.State.GetAttribute(ctx, path.Root("id"), &id)...)
-		if sameNumber(id.ValueString(), number.ValueString()) {
-			return
-		}
-	}
-	e164, err := checkNumber(number.ValueString(), anyNumber)
-	if err != nil {
-		return // the validator reports it
-	}
-	acct, _, ok := numberOnTrunk(ctx, r.client, e164, &resp.Diagnostics)
-	if acct != nil && !ok {
-		notOnTrunkError(&resp.Diagnostics, acct, "a failover", e164)
-	}
+	planOnTrunk(ctx, r.client, anyNumber, "a failover", req, resp)
 }
 
 // target is the number of the plan in E.164, "" for the account.
@@ -180,15 +158,8 @@ func (r *FailoverResource) write(ctx context.Context, plan *failoverResourceMode
 		diags.AddAttributeError(path.Root("number"), "Invalid Phone Number", capitalize(err.Error())+".")
 		return false
 	}
-	if e164 != "" {
-		acct, _, ok := numberOnTrunk(ctx, r.client, e164, diags)
-		if acct == nil {
-			return false
-		}
-		if !ok {
-			notOnTrunkError(diags, acct, "a failover", e164)
-			return false
-		}
+	if e164 != "" && !requireOnTrunk(ctx, r.client, e164, "a failover", diags) {
+		return false
 	}
 	if err := r.client.SetFailover(ctx, e164, plan.failover()); err != nil {
 		addTrunkChangeError(diags, summary, accountNumber(e164), err)
@@ -235,13 +206,8 @@ func (r *FailoverResource) Read(ctx context.Context, req resource.ReadRequest, r
 		current = acct.AccountFailover()
 		state.Number = types.StringNull()
 	} else {
-		acct, n, ok := numberOnTrunk(ctx, r.client, id, &resp.Diagnostics)
-		if acct == nil {
-			return
-		}
+		n, ok := readOnTrunk(ctx, r.client, failoverResourceType, id, resp)
 		if !ok {
-			leftTrunkWarning(&resp.Diagnostics, failoverResourceType, id)
-			resp.State.RemoveResource(ctx)
 			return
 		}
 		current = n.Failover
@@ -304,15 +270,8 @@ func (r *FailoverResource) Delete(ctx context.Context, req resource.DeleteReques
 	e164 := state.ID.ValueString()
 	if e164 == accountFailoverID {
 		e164 = ""
-	} else {
-		acct, _, ok := numberOnTrunk(ctx, r.client, e164, &resp.Diagnostics)
-		if acct == nil {
-			return
-		}
-		if !ok {
-			tflog.Info(ctx, "number left the trunk; no failover to clear", map[string]any{"number": e164})
-			return
-		}
+	} else if !deleteOnTrunk(ctx, r.client, e164, "failover to clear", &resp.Diagnostics) {
+		return
 	}
 	if err := r.client.ClearFailover(ctx, e164); err != nil {
 		addTrunkChangeError(&resp.Diagnostics, "Cannot Clear Failover", accountNumber(e164), err)
@@ -335,6 +294,5 @@ func (r *FailoverResource) ImportState(ctx context.Context, req resource.ImportS
 				"%q is neither. %s.", failoverResourceType, accountFailoverID, req.ID, capitalize(err.Error())))
 		return
 	}
-	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), e164)...)
-	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("number"), e164)...)
+	importNumber(ctx, e164, resp)
 }
