@@ -136,9 +136,7 @@ func TestAccFailover_account(t *testing.T) {
 func TestAccFailover_refused(t *testing.T) {
 	env := acctest.New(t)
 	env.RequireEmulator(t)
-	trial := *env
-	acct := env.CreateAccountOfType(t, t.Name()+" trial", "TRIAL")
-	trial.APIKey, trial.AccountKey = acct.APIKey, acct.AccountKey
+	trial := trialEnv(t, env)
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		Steps: []resource.TestStep{
@@ -182,4 +180,5 @@ func TestAccFailover_leftTrunk(t *testing.T) {
 			},
 		},
 	})
+	requirePortedStillBilled(t, env, "+14155550192")
 }
