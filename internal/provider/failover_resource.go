@@ -73,7 +73,10 @@ func (r *FailoverResource) Schema(_ context.Context, _ resource.SchemaRequest, r
 			"number leave the trunk (ported away or cancelled), the resource leaves state with a warning. Trial " +
 			"accounts cannot set failover.\n\n" +
 			"Manage a number's failover with this resource or with `failover` of its `sipstation_did` or " +
-			"`sipstation_toll_free_number` (v1 API), not both: they set the same thing.",
+			"`sipstation_toll_free_number` (v1 API), not both: they set the same thing.\n\n" +
+			"SIPStation can hold a failover destination and a failover number at once (FreePBX's SIPStation " +
+			"module sets the number as a secondary failover, tried when the destination cannot be reached). This " +
+			"resource manages the one it sets; a refresh that finds the other too keeps it out of state and warns.",
 		Attributes: map[string]schema.Attribute{
 			"id": schema.StringAttribute{
 				MarkdownDescription: "The number in E.164, such as `+14155550123`, or `account` for the account-wide " +
@@ -223,6 +226,9 @@ func (r *FailoverResource) Read(ctx context.Context, req resource.ReadRequest, r
 		return
 	}
 	read := &failoverModel{Number: stringOrNull(current.Number), Destination: stringOrNull(current.Destination)}
+	if prior := state.Failover; prior != nil && current.Number != "" && current.Destination != "" {
+		keepOneFailover(read, prior, accountNumber(strings.TrimPrefix(id, accountFailoverID)), &resp.Diagnostics)
+	}
 	if prior := state.Failover; prior != nil && !prior.Number.IsNull() && !read.Number.IsNull() &&
 		sameNumber(prior.Number.ValueString(), read.Number.ValueString()) {
 		read.Number = prior.Number // the form the configuration wrote
@@ -251,6 +257,29 @@ func (r *FailoverResource) Update(ctx context.Context, req resource.UpdateReques
 	if r.write(ctx, &plan, "Cannot Update Failover", &resp.Diagnostics) {
 		resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
 	}
+}
+
+// keepOneFailover narrows a failover SIPStation shows with both a number and
+// a destination to the one the resource manages, and warns. FreePBX's
+// module sets both: the destination as the primary failover, the number as
+// the secondary one, tried when the destination cannot be reached. The
+// resource writes only its own, so the other, set outside Terraform, is no
+// change to plan.
+func keepOneFailover(read, prior *failoverModel, who string, diags *diag.Diagnostics) {
+	kept, other, otherValue := "destination", "number", read.Number.ValueString()
+	if prior.Destination.IsNull() {
+		kept, other, otherValue = "number", "destination", read.Destination.ValueString()
+		read.Destination = types.StringNull()
+	} else {
+		read.Number = types.StringNull()
+	}
+	diags.AddWarning("Failover Has Both a Number and a Destination",
+		fmt.Sprintf("SIPStation shows both a failover destination and a failover number for %s: FreePBX's SIPStation "+
+			"module sets the destination as the primary failover and the number as the secondary one, tried when "+
+			"the destination cannot be reached. This %s manages the %s only: the %s (%s) was set outside Terraform, "+
+			"and the provider does not send it. Destroying this resource asks SIPStation to clear the failover, which "+
+			"may clear both. Clear the %s in FreePBX or the SIPStation portal if it should not be there.",
+			who, failoverResourceType, kept, other, otherValue, other))
 }
 
 func sameFailoverValue(a, b trunk.Failover) bool {
