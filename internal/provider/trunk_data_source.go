@@ -92,12 +92,14 @@ func failoverAttributes(what string) map[string]schema.Attribute {
 	return map[string]schema.Attribute{
 		"number": schema.StringAttribute{
 			MarkdownDescription: "The number " + what + " calls go to, in E.164 (such as `+14155550123`) when it is " +
-				"a NANP number, else as SIPStation shows it; null when the failover is a destination.",
+				"a NANP number, else as SIPStation shows it; null when none is set. SIPStation can hold a number " +
+				"beside a destination: FreePBX's SIPStation module sets it as the secondary failover, tried when " +
+				"the destination cannot be reached.",
 			Computed: true,
 		},
 		"destination": schema.StringAttribute{
 			MarkdownDescription: "The destination " + what + " calls go to (an IP address, a host or a SIP URI, or a " +
-				"trunk-group ID); null when the failover is a number.",
+				"trunk-group ID); null when none is set.",
 			Computed: true,
 		},
 	}
