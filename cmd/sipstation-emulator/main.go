@@ -49,7 +49,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	dbPath := fs.String("db", "", "SQLite file that keeps the data across restarts (default: in memory)")
 	admin := fs.Bool("admin", false, "serve the /_emulator/ control routes")
 	seed := fs.Bool("seed", false, "create (once) a demo account and print SIPSTATION_API_KEY=<key>, SIPSTATION_TRUNK_ENDPOINT=<url> and SIPSTATION_ACCOUNT_KEY=<key>")
-	latency := fs.Duration("latency", 0, "latency added to every /v1 answer")
+	latency := fs.Duration("latency", 0, "latency added to every /v1 and /sipstation answer")
 	rateLimit := fs.Float64("rate-limit", 0, fmt.Sprintf("requests per second per API key (0: %d; negative: off, that is %d)", emulator.DefaultRateLimit, emulator.UnlimitedRate))
 	quiet := fs.Bool("quiet", false, "do not log requests")
 	if err := fs.Parse(args); err != nil {

@@ -170,7 +170,10 @@
 //     POST /2/failover takes exactly one of num (any NANP form) or dest (no
 //     spaces, at most 255 characters: an IP, host, URI or trunk-group id);
 //     without did it sets the account-wide failover, which DELETE without
-//     did clears.
+//     did clears. A number holds one or the other, as on /v1, and a POST
+//     replaces what it held; FreePBX's module sets both (the destination as
+//     the primary failover, the number as the secondary one), so the real
+//     service can show both at once, which the emulator never does.
 //   - Changes show at once, though the portal warns that E911 changes can
 //     take up to 15 minutes on the real service.
 //   - Rate limits apply per account key as presented, like API keys on /v1;

@@ -26,7 +26,7 @@ type Clock interface{ Now() time.Time }
 type Options struct {
 	DBPath    string        // SQLite file; "" keeps everything in memory
 	Admin     bool          // serve the /_emulator/ control routes
-	Latency   time.Duration // added to every /v1 answer
+	Latency   time.Duration // added to every /v1 and /sipstation answer
 	RateLimit float64       // requests per second per API key; 0 = DefaultRateLimit; negative = off (UnlimitedRate)
 	// Clock is the base clock; nil is the wall clock. Either way POST
 	// /_emulator/clock moves an offset on top of it, persisted with the data.

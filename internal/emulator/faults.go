@@ -12,7 +12,7 @@ import (
 // Faults are injected into /v1 and /sipstation requests (never /_emulator or
 // /healthz), set whole by POST /_emulator/faults. Rates are probabilities from 0 to 1.
 type Faults struct {
-	LatencyMS int     `json:"latency_ms"` // added to every /v1 answer
+	LatencyMS int     `json:"latency_ms"` // added to every /v1 and /sipstation answer
 	Rate429   float64 `json:"rate_429"`   // 429 too_many_requests, Retry-After: 1, not executed
 	Rate5xx   float64 `json:"rate_5xx"`   // 503 temporarily_unavailable, Retry-After: 1, not executed
 	// DropAfterCommit executes and commits the request, then closes the

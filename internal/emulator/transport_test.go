@@ -148,6 +148,12 @@ func TestLatency(t *testing.T) {
 	if took := time.Since(began); took < 200*time.Millisecond {
 		t.Errorf("a /v1 request took %s, want at least 200ms", took)
 	}
+	acct := h.trunkAccount("Latency", "FULL")
+	began = time.Now()
+	h.full(acct.AccountKey)
+	if took := time.Since(began); took < 200*time.Millisecond {
+		t.Errorf("a /sipstation request took %s, want at least 200ms", took)
+	}
 }
 
 func TestDropAfterCommit(t *testing.T) {

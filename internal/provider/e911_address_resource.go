@@ -53,15 +53,9 @@ func NewE911AddressResource() resource.Resource {
 }
 
 type e911AddressModel struct {
-	ID      types.String `tfsdk:"id"`
-	Number  types.String `tfsdk:"number"`
-	Name    types.String `tfsdk:"name"`
-	Street1 types.String `tfsdk:"street1"`
-	Street2 types.String `tfsdk:"street2"`
-	City    types.String `tfsdk:"city"`
-	State   types.String `tfsdk:"state"`
-	Zip     types.String `tfsdk:"zip"`
-	Master  types.Bool   `tfsdk:"master"`
+	ID     types.String `tfsdk:"id"`
+	Number types.String `tfsdk:"number"`
+	trunkE911Model
 }
 
 // Metadata names the resource.
@@ -148,29 +142,7 @@ func (r *E911AddressResource) Configure(_ context.Context, req resource.Configur
 // ModifyPlan fails the plan of a new address for a number that is not on
 // the trunk.
 func (r *E911AddressResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
-	if req.Plan.Raw.IsNull() || r.client == nil {
-		return // destroy, or validation before the provider is configured
-	}
-	var number types.String
-	resp.Diagnostics.Append(req.Plan.GetAttribute(ctx, path.Root("number"), &number)...)
-	if resp.Diagnostics.HasError() || number.IsUnknown() || number.IsNull() {
-		return
-	}
-	if !req.State.Raw.IsNull() {
-		var id types.String
-		resp.Diagnostics.Append(req.State.GetAttribute(ctx, path.Root("id"), &id)...)
-		if sameNumber(id.ValueString(), number.ValueString()) {
-			return // an update of an address Read found on the trunk
-		}
-	}
-	e164, err := checkNumber(number.ValueString(), localNumber)
-	if err != nil {
-		return // the validator reports it
-	}
-	acct, _, ok := numberOnTrunk(ctx, r.client, e164, &resp.Diagnostics)
-	if acct != nil && !ok {
-		notOnTrunkError(&resp.Diagnostics, acct, "an E911 address", e164)
-	}
+	planOnTrunk(ctx, r.client, localNumber, "an E911 address", req, resp)
 }
 
 // write sets the address the plan holds and records when.
@@ -182,12 +154,7 @@ func (r *E911AddressResource) write(ctx context.Context, plan *e911AddressModel,
 		diags.AddAttributeError(path.Root("number"), "Invalid Phone Number", capitalize(err.Error())+".")
 		return false
 	}
-	acct, _, ok := numberOnTrunk(ctx, r.client, e164, diags)
-	if acct == nil {
-		return false
-	}
-	if !ok {
-		notOnTrunkError(diags, acct, "an E911 address", e164)
+	if !requireOnTrunk(ctx, r.client, e164, "an E911 address", diags) {
 		return false
 	}
 	err = r.client.SetE911(ctx, e164, trunk.E911{
@@ -236,13 +203,8 @@ func (r *E911AddressResource) Read(ctx context.Context, req resource.ReadRequest
 		return
 	}
 	e164 := state.ID.ValueString()
-	acct, n, ok := numberOnTrunk(ctx, r.client, e164, &resp.Diagnostics)
-	if acct == nil {
-		return
-	}
+	n, ok := readOnTrunk(ctx, r.client, e911ResourceType, e164, resp)
 	if !ok {
-		leftTrunkWarning(&resp.Diagnostics, e911ResourceType, e164)
-		resp.State.RemoveResource(ctx)
 		return
 	}
 	recent := r.writtenRecently(ctx, req.Private)
@@ -261,15 +223,8 @@ func (r *E911AddressResource) Read(ctx context.Context, req resource.ReadRequest
 		resp.State.RemoveResource(ctx)
 		return
 	}
-	a := n.E911Address
 	read := state
-	read.Name = types.StringValue(a.Name.String())
-	read.Street1 = types.StringValue(a.Street1.String())
-	read.Street2 = types.StringValue(a.Street2.String())
-	read.City = types.StringValue(a.City.String())
-	read.State = types.StringValue(a.State.String())
-	read.Zip = types.StringValue(a.Zip.String())
-	read.Master = types.BoolValue(bool(a.Master))
+	read.trunkE911Model = trunkE911(n.E911Address)
 	if read.Number.IsNull() || !sameNumber(read.Number.ValueString(), e164) {
 		read.Number = types.StringValue(e164)
 	}
@@ -336,12 +291,7 @@ func (r *E911AddressResource) Delete(ctx context.Context, req resource.DeleteReq
 		return
 	}
 	e164 := state.ID.ValueString()
-	acct, _, ok := numberOnTrunk(ctx, r.client, e164, &resp.Diagnostics)
-	if acct == nil {
-		return
-	}
-	if !ok {
-		tflog.Info(ctx, "number left the trunk; no E911 address to delete", map[string]any{"number": e164})
+	if !deleteOnTrunk(ctx, r.client, e164, "E911 address to delete", &resp.Diagnostics) {
 		return
 	}
 	if err := r.client.DeleteE911(ctx, e164); err != nil {
@@ -359,6 +309,5 @@ func (r *E911AddressResource) ImportState(ctx context.Context, req resource.Impo
 			fmt.Sprintf("%s imports by the number the address is for, and %q is none. %s.", e911ResourceType, req.ID, capitalize(err.Error())))
 		return
 	}
-	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), e164)...)
-	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("number"), e164)...)
+	importNumber(ctx, e164, resp)
 }

@@ -121,10 +121,8 @@ func TestAccE911Address_lifecycle(t *testing.T) {
 func TestAccE911Address_refused(t *testing.T) {
 	env := acctest.New(t)
 	env.RequireEmulator(t)
-	trial := *env
-	acct := env.CreateAccountOfType(t, t.Name()+" trial", "TRIAL")
-	trial.APIKey, trial.AccountKey = acct.APIKey, acct.AccountKey
-	trunkNumbers(t, &trial, "+14155550170")
+	trial := trialEnv(t, env)
+	trunkNumbers(t, trial, "+14155550170")
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		Steps: []resource.TestStep{
@@ -144,7 +142,7 @@ func TestAccE911Address_refused(t *testing.T) {
 			},
 		},
 	})
-	if n, _ := apiNumber(t, &trial, "+14155550170"); n.E911Address != nil {
+	if n, _ := apiNumber(t, trial, "+14155550170"); n.E911Address != nil {
 		t.Errorf("the trial account's refused address was set: %+v", *n.E911Address)
 	}
 }
@@ -178,7 +176,5 @@ func TestAccE911Address_leftTrunk(t *testing.T) {
 			},
 		},
 	})
-	if n, _ := apiNumber(t, env, "+14155550180"); n.Status != sipstation.StatusPortedOut || !n.Billing.Active {
-		t.Errorf("the ported number: %s, billed %v; the test changed what it should not", n.Status, n.Billing.Active)
-	}
+	requirePortedStillBilled(t, env, "+14155550180")
 }

@@ -73,7 +73,10 @@ func (r *FailoverResource) Schema(_ context.Context, _ resource.SchemaRequest, r
 			"number leave the trunk (ported away or cancelled), the resource leaves state with a warning. Trial " +
 			"accounts cannot set failover.\n\n" +
 			"Manage a number's failover with this resource or with `failover` of its `sipstation_did` or " +
-			"`sipstation_toll_free_number` (v1 API), not both: they set the same thing.",
+			"`sipstation_toll_free_number` (v1 API), not both: they set the same thing.\n\n" +
+			"SIPStation can hold a failover destination and a failover number at once (FreePBX's SIPStation " +
+			"module sets the number as a secondary failover, tried when the destination cannot be reached). This " +
+			"resource manages the one it sets; a refresh that finds the other too keeps it out of state and warns.",
 		Attributes: map[string]schema.Attribute{
 			"id": schema.StringAttribute{
 				MarkdownDescription: "The number in E.164, such as `+14155550123`, or `account` for the account-wide " +
@@ -133,29 +136,7 @@ func (r *FailoverResource) Configure(_ context.Context, req resource.ConfigureRe
 
 // ModifyPlan fails the plan of a failover for a number not on the trunk.
 func (r *FailoverResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
-	if req.Plan.Raw.IsNull() || r.client == nil {
-		return
-	}
-	var number types.String
-	resp.Diagnostics.Append(req.Plan.GetAttribute(ctx, path.Root("number"), &number)...)
-	if resp.Diagnostics.HasError() || number.IsUnknown() || number.IsNull() {
-		return
-	}
-	if !req.State.Raw.IsNull() {
-		var id types.String
-		resp.Diagnostics.Append(req.State.GetAttribute(ctx, path.Root("id"), &id)...)
-		if sameNumber(id.ValueString(), number.ValueString()) {
-			return
-		}
-	}
-	e164, err := checkNumber(number.ValueString(), anyNumber)
-	if err != nil {
-		return // the validator reports it
-	}
-	acct, _, ok := numberOnTrunk(ctx, r.client, e164, &resp.Diagnostics)
-	if acct != nil && !ok {
-		notOnTrunkError(&resp.Diagnostics, acct, "a failover", e164)
-	}
+	planOnTrunk(ctx, r.client, anyNumber, "a failover", req, resp)
 }
 
 // target is the number of the plan in E.164, "" for the account.
@@ -180,15 +161,8 @@ func (r *FailoverResource) write(ctx context.Context, plan *failoverResourceMode
 		diags.AddAttributeError(path.Root("number"), "Invalid Phone Number", capitalize(err.Error())+".")
 		return false
 	}
-	if e164 != "" {
-		acct, _, ok := numberOnTrunk(ctx, r.client, e164, diags)
-		if acct == nil {
-			return false
-		}
-		if !ok {
-			notOnTrunkError(diags, acct, "a failover", e164)
-			return false
-		}
+	if e164 != "" && !requireOnTrunk(ctx, r.client, e164, "a failover", diags) {
+		return false
 	}
 	if err := r.client.SetFailover(ctx, e164, plan.failover()); err != nil {
 		addTrunkChangeError(diags, summary, accountNumber(e164), err)
@@ -235,13 +209,8 @@ func (r *FailoverResource) Read(ctx context.Context, req resource.ReadRequest, r
 		current = acct.AccountFailover()
 		state.Number = types.StringNull()
 	} else {
-		acct, n, ok := numberOnTrunk(ctx, r.client, id, &resp.Diagnostics)
-		if acct == nil {
-			return
-		}
+		n, ok := readOnTrunk(ctx, r.client, failoverResourceType, id, resp)
 		if !ok {
-			leftTrunkWarning(&resp.Diagnostics, failoverResourceType, id)
-			resp.State.RemoveResource(ctx)
 			return
 		}
 		current = n.Failover
@@ -257,6 +226,9 @@ func (r *FailoverResource) Read(ctx context.Context, req resource.ReadRequest, r
 		return
 	}
 	read := &failoverModel{Number: stringOrNull(current.Number), Destination: stringOrNull(current.Destination)}
+	if prior := state.Failover; prior != nil && current.Number != "" && current.Destination != "" {
+		keepOneFailover(read, prior, accountNumber(strings.TrimPrefix(id, accountFailoverID)), &resp.Diagnostics)
+	}
 	if prior := state.Failover; prior != nil && !prior.Number.IsNull() && !read.Number.IsNull() &&
 		sameNumber(prior.Number.ValueString(), read.Number.ValueString()) {
 		read.Number = prior.Number // the form the configuration wrote
@@ -287,6 +259,29 @@ func (r *FailoverResource) Update(ctx context.Context, req resource.UpdateReques
 	}
 }
 
+// keepOneFailover narrows a failover SIPStation shows with both a number and
+// a destination to the one the resource manages, and warns. FreePBX's
+// module sets both: the destination as the primary failover, the number as
+// the secondary one, tried when the destination cannot be reached. The
+// resource writes only its own, so the other, set outside Terraform, is no
+// change to plan.
+func keepOneFailover(read, prior *failoverModel, who string, diags *diag.Diagnostics) {
+	kept, other, otherValue := "destination", "number", read.Number.ValueString()
+	if prior.Destination.IsNull() {
+		kept, other, otherValue = "number", "destination", read.Destination.ValueString()
+		read.Destination = types.StringNull()
+	} else {
+		read.Number = types.StringNull()
+	}
+	diags.AddWarning("Failover Has Both a Number and a Destination",
+		fmt.Sprintf("SIPStation shows both a failover destination and a failover number for %s: FreePBX's SIPStation "+
+			"module sets the destination as the primary failover and the number as the secondary one, tried when "+
+			"the destination cannot be reached. This %s manages the %s only: the %s (%s) was set outside Terraform, "+
+			"and the provider does not send it. Destroying this resource asks SIPStation to clear the failover, which "+
+			"may clear both. Clear the %s in FreePBX or the SIPStation portal if it should not be there.",
+			who, failoverResourceType, kept, other, otherValue, other))
+}
+
 func sameFailoverValue(a, b trunk.Failover) bool {
 	return a.Destination == b.Destination && (a.Number == "") == (b.Number == "") && sameNumber(a.Number, b.Number)
 }
@@ -304,15 +299,8 @@ func (r *FailoverResource) Delete(ctx context.Context, req resource.DeleteReques
 	e164 := state.ID.ValueString()
 	if e164 == accountFailoverID {
 		e164 = ""
-	} else {
-		acct, _, ok := numberOnTrunk(ctx, r.client, e164, &resp.Diagnostics)
-		if acct == nil {
-			return
-		}
-		if !ok {
-			tflog.Info(ctx, "number left the trunk; no failover to clear", map[string]any{"number": e164})
-			return
-		}
+	} else if !deleteOnTrunk(ctx, r.client, e164, "failover to clear", &resp.Diagnostics) {
+		return
 	}
 	if err := r.client.ClearFailover(ctx, e164); err != nil {
 		addTrunkChangeError(&resp.Diagnostics, "Cannot Clear Failover", accountNumber(e164), err)
@@ -335,6 +323,5 @@ func (r *FailoverResource) ImportState(ctx context.Context, req resource.ImportS
 				"%q is neither. %s.", failoverResourceType, accountFailoverID, req.ID, capitalize(err.Error())))
 		return
 	}
-	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), e164)...)
-	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("number"), e164)...)
+	importNumber(ctx, e164, resp)
 }

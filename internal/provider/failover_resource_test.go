@@ -1,10 +1,18 @@
 package provider
 
 import (
+	"encoding/json"
 	"fmt"
+	"io"
+	"net/http"
+	"net/http/httptest"
 	"regexp"
+	"strings"
+	"sync"
 	"testing"
 
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
 	"github.com/hashicorp/terraform-plugin-testing/plancheck"
@@ -136,9 +144,7 @@ func TestAccFailover_account(t *testing.T) {
 func TestAccFailover_refused(t *testing.T) {
 	env := acctest.New(t)
 	env.RequireEmulator(t)
-	trial := *env
-	acct := env.CreateAccountOfType(t, t.Name()+" trial", "TRIAL")
-	trial.APIKey, trial.AccountKey = acct.APIKey, acct.AccountKey
+	trial := trialEnv(t, env)
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		Steps: []resource.TestStep{
@@ -182,4 +188,115 @@ func TestAccFailover_leftTrunk(t *testing.T) {
 			},
 		},
 	})
+	requirePortedStillBilled(t, env, "+14155550192")
+}
+
+// SIPStation can hold a failover destination and a number at once: FreePBX's
+// module sets the number as a secondary failover beside the destination. A
+// resource that manages the destination keeps the number out of state with
+// a warning, never sends it, and plans no change for it. A stub server
+// stands in for SIPStation: the emulator, like the v1 API, holds one or the
+// other.
+func TestAccFailover_numberBesideDestination(t *testing.T) {
+	var (
+		mu     sync.Mutex
+		dest   string
+		writes []string
+	)
+	ts := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		mu.Lock()
+		defer mu.Unlock()
+		switch {
+		case r.Method == http.MethodGet && r.URL.Path == "/2/full/k3y":
+			_, _ = fmt.Fprintf(w, `{"version":"1.0.2","query_status":"SUCCESS","customer_info":{"account_type":"FULL",`+
+				`"failover_num":"4155550199","failover_dest":%q},"gateways":[],"gateway_info":{},"sip_info":{},"dids":[]}`, dest)
+		case r.URL.Path == "/2/failover/k3y":
+			body, _ := io.ReadAll(r.Body)
+			writes = append(writes, r.Method+" "+string(body))
+			var f struct{ Dest string }
+			_ = json.Unmarshal(body, &f)
+			if r.Method == http.MethodPost {
+				dest = f.Dest
+			} else {
+				dest = ""
+			}
+			_, _ = io.WriteString(w, `{"status":true,"message":"Failover Updated"}`)
+		default:
+			http.NotFound(w, r)
+		}
+	}))
+	t.Cleanup(ts.Close)
+	config := fmt.Sprintf("provider \"sipstation\" {\n  trunk_endpoint = %q\n  account_key = \"k3y\"\n}\n", ts.URL) +
+		failoverHCL("account", "", `{ destination = "pbx.example.com" }`)
+	const address = "sipstation_failover.account"
+	rec := &diagRecorder{}
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: rec.factories(),
+		Steps: []resource.TestStep{
+			{
+				Config: config,
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(address, tfjsonpath.New("failover").AtMapKey("destination"), knownvalue.StringExact("pbx.example.com")),
+					statecheck.ExpectKnownValue(address, tfjsonpath.New("failover").AtMapKey("number"), knownvalue.Null()),
+				},
+			},
+			{
+				// A refresh sees the number too: no change to plan, a warning.
+				Config:   config,
+				PlanOnly: true,
+				Check: func(*terraform.State) error {
+					return rec.requireWarning("read", "Failover Has Both a Number and a Destination",
+						"the account", "manages the destination only", "number (+14155550199)", "secondary")
+				},
+			},
+		},
+	})
+	mu.Lock()
+	defer mu.Unlock()
+	for _, w := range writes {
+		if strings.Contains(w, `"num"`) {
+			t.Errorf("the provider sent the failover number it does not manage: %s", w)
+		}
+	}
+	if len(writes) == 0 || !strings.HasPrefix(writes[0], "POST ") {
+		t.Errorf("writes %q, want the destination set first", writes)
+	}
+}
+
+func TestKeepOneFailover(t *testing.T) {
+	t.Parallel()
+	both := func() *failoverModel {
+		return &failoverModel{Number: types.StringValue("+14155550199"), Destination: types.StringValue("pbx.example.com")}
+	}
+	tests := map[string]struct {
+		prior      failoverModel
+		want       failoverModel
+		wantPhrase string
+	}{
+		"destination managed": {
+			prior:      failoverModel{Number: types.StringNull(), Destination: types.StringValue("pbx.example.com")},
+			want:       failoverModel{Number: types.StringNull(), Destination: types.StringValue("pbx.example.com")},
+			wantPhrase: "manages the destination only: the number (+14155550199)",
+		},
+		"number managed": {
+			prior:      failoverModel{Number: types.StringValue("(415) 555-0199"), Destination: types.StringNull()},
+			want:       failoverModel{Number: types.StringValue("+14155550199"), Destination: types.StringNull()},
+			wantPhrase: "manages the number only: the destination (pbx.example.com)",
+		},
+	}
+	for name, tc := range tests {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			read := both()
+			var diags diag.Diagnostics
+			keepOneFailover(read, &tc.prior, "+14155550190", &diags)
+			if *read != tc.want {
+				t.Errorf("kept %+v, want %+v", *read, tc.want)
+			}
+			if len(diags) != 1 || diags.WarningsCount() != 1 || !strings.Contains(diags[0].Detail(), tc.wantPhrase) ||
+				!strings.Contains(diags[0].Detail(), "+14155550190") {
+				t.Errorf("diagnostics %v, want one warning naming +14155550190 and saying %q", diags, tc.wantPhrase)
+			}
+		})
+	}
 }

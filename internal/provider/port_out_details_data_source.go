@@ -118,8 +118,8 @@ func (d *PortOutDetailsDataSource) Schema(_ context.Context, _ datasource.Schema
 				MarkdownDescription: "The date (`YYYY-MM-DD`, UTC) on which you expect the port to complete: the " +
 					"FOC date you will ask the new carrier for. `early_port_out_fees` lists the numbers that would " +
 					"still be under 90 days old on that date. Defaults to today (UTC) by the clock of the machine " +
-					"running Terraform.",
-				Validators: []validator.String{dateValidator{}},
+					"running Terraform; a date before today is refused.",
+				Validators: []validator.String{dateValidator{}, portDateValidator{}},
 			},
 			"account_number": computedString("The location's account number, printed at the top of its statements: " +
 				"the account number the LOA asks for."),

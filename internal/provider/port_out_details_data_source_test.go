@@ -494,6 +494,26 @@ func TestAccPortOutDetailsDataSource_planTimeErrors(t *testing.T) {
 	}
 }
 
+// TestAccPortOutDetailsDataSource_portDateInPast: a port_date before today
+// fails at plan, before anything is read: a port cannot complete on a day
+// that has passed, and the fees would be counted for the wrong day.
+func TestAccPortOutDetailsDataSource_portDateInPast(t *testing.T) {
+	t.Parallel()
+	env := acctest.New(t)
+	rec := &dataDiagRecorder{}
+	yesterday := time.Now().UTC().AddDate(0, 0, -1).Format(time.DateOnly)
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: rec.factories(),
+		Steps: []resource.TestStep{{
+			Config:      env.ProviderConfig() + kitHCL("loc_1", []string{"+14155550123"}, fmt.Sprintf("  port_date   = %q\n", yesterday)),
+			ExpectError: regexp.MustCompile(`Date in the Past[\s\S]*` + yesterday + ` is before today[\s\S]*FOC date`),
+		}},
+	})
+	if n := rec.count("read"); n != 0 {
+		t.Errorf("the data source was read %d times, want none: the date is refused before any API call", n)
+	}
+}
+
 // locationBlanker stands between the provider and the emulator and blanks
 // parts of every location it answers, as a location set up by hand in the
 // web store may have them: the emulator itself refuses such a location.

@@ -7,8 +7,12 @@ import (
 	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-log/tflog"
 
 	"github.com/sipstation-community/terraform-provider-sipstation/internal/trunk"
 )
@@ -62,6 +66,80 @@ func numberOnTrunk(ctx context.Context, client *trunk.Client, e164 string, diags
 	}
 	n, ok := acct.Number(e164)
 	return acct, n, ok
+}
+
+// planOnTrunk is the ModifyPlan of the resources of the account-key API: it
+// fails the plan of a resource whose number (in the given class) is not on
+// the trunk, when the resource is new or its number changes. what names what
+// the resource sets, for the error ("an E911 address").
+func planOnTrunk(ctx context.Context, client *trunk.Client, class numberClass, what string,
+	req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
+	if req.Plan.Raw.IsNull() || client == nil {
+		return // destroy, or validation before the provider is configured
+	}
+	var number types.String
+	resp.Diagnostics.Append(req.Plan.GetAttribute(ctx, path.Root("number"), &number)...)
+	if resp.Diagnostics.HasError() || number.IsUnknown() || number.IsNull() {
+		return
+	}
+	if !req.State.Raw.IsNull() {
+		var id types.String
+		resp.Diagnostics.Append(req.State.GetAttribute(ctx, path.Root("id"), &id)...)
+		if sameNumber(id.ValueString(), number.ValueString()) {
+			return // an update of a resource Read found on the trunk
+		}
+	}
+	e164, err := checkNumber(number.ValueString(), class)
+	if err != nil {
+		return // the validator reports it
+	}
+	requireOnTrunk(ctx, client, e164, what, &resp.Diagnostics)
+}
+
+// requireOnTrunk reports whether e164 is on the trunk, before the provider
+// sets what (such as "an E911 address") for it; when it is not, or the
+// account cannot be read, it adds the error that says so.
+func requireOnTrunk(ctx context.Context, client *trunk.Client, e164, what string, diags *diag.Diagnostics) bool {
+	acct, _, ok := numberOnTrunk(ctx, client, e164, diags)
+	if acct != nil && !ok {
+		notOnTrunkError(diags, acct, what, e164)
+	}
+	return ok
+}
+
+// readOnTrunk finds the number of a resource in state on the trunk, for its
+// Read. It returns false when Read is done: the account could not be read
+// (an error), or the number has left the trunk (the warning, and the
+// resource leaves state).
+func readOnTrunk(ctx context.Context, client *trunk.Client, resourceType, e164 string, resp *resource.ReadResponse) (trunk.Number, bool) {
+	acct, n, ok := numberOnTrunk(ctx, client, e164, &resp.Diagnostics)
+	if acct == nil {
+		return trunk.Number{}, false
+	}
+	if !ok {
+		leftTrunkWarning(&resp.Diagnostics, resourceType, e164)
+		resp.State.RemoveResource(ctx)
+		return trunk.Number{}, false
+	}
+	return n, true
+}
+
+// deleteOnTrunk reports whether the Delete of a resource for e164 has
+// anything to remove at SIPStation: not when the account cannot be read (an
+// error) nor when the number has left the trunk (logged: what, such as "E911
+// address to delete", went with it).
+func deleteOnTrunk(ctx context.Context, client *trunk.Client, e164, what string, diags *diag.Diagnostics) bool {
+	acct, _, ok := numberOnTrunk(ctx, client, e164, diags)
+	if acct != nil && !ok {
+		tflog.Info(ctx, "number left the trunk; no "+what, map[string]any{"number": e164})
+	}
+	return ok
+}
+
+// importNumber sets the id and number of a resource imported by its number.
+func importNumber(ctx context.Context, e164 string, resp *resource.ImportStateResponse) {
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), e164)...)
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("number"), e164)...)
 }
 
 // notOnTrunkError explains a number that is not on the trunk, for a plan or

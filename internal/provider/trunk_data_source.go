@@ -92,12 +92,14 @@ func failoverAttributes(what string) map[string]schema.Attribute {
 	return map[string]schema.Attribute{
 		"number": schema.StringAttribute{
 			MarkdownDescription: "The number " + what + " calls go to, in E.164 (such as `+14155550123`) when it is " +
-				"a NANP number, else as SIPStation shows it; null when the failover is a destination.",
+				"a NANP number, else as SIPStation shows it; null when none is set. SIPStation can hold a number " +
+				"beside a destination: FreePBX's SIPStation module sets it as the secondary failover, tried when " +
+				"the destination cannot be reached.",
 			Computed: true,
 		},
 		"destination": schema.StringAttribute{
 			MarkdownDescription: "The destination " + what + " calls go to (an IP address, a host or a SIP URI, or a " +
-				"trunk-group ID); null when the failover is a number.",
+				"trunk-group ID); null when none is set.",
 			Computed: true,
 		},
 	}
@@ -268,17 +270,24 @@ func (d *TrunkDataSource) Read(ctx context.Context, req datasource.ReadRequest, 
 			TollFree: types.BoolValue(sipstation.IsTollFree(n.Number)),
 			Failover: trunkFailover(n.Failover),
 		}
-		if a := n.E911Address; a != nil {
-			nm.E911Address = &trunkE911Model{
-				Name: types.StringValue(a.Name.String()), Street1: types.StringValue(a.Street1.String()),
-				Street2: types.StringValue(a.Street2.String()), City: types.StringValue(a.City.String()),
-				State: types.StringValue(a.State.String()), Zip: types.StringValue(a.Zip.String()),
-				Master: types.BoolValue(bool(a.Master)),
-			}
+		if n.E911Address != nil {
+			a := trunkE911(n.E911Address)
+			nm.E911Address = &a
 		}
 		m.Numbers = append(m.Numbers, nm)
 	}
 	resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
+}
+
+// trunkE911 is an E911 address as /2/full shows it, in the shape of
+// sipstation_trunk's numbers and of sipstation_e911_address.
+func trunkE911(a *trunk.E911Address) trunkE911Model {
+	return trunkE911Model{
+		Name: types.StringValue(a.Name.String()), Street1: types.StringValue(a.Street1.String()),
+		Street2: types.StringValue(a.Street2.String()), City: types.StringValue(a.City.String()),
+		State: types.StringValue(a.State.String()), Zip: types.StringValue(a.Zip.String()),
+		Master: types.BoolValue(bool(a.Master)),
+	}
 }
 
 func trunkFailover(f trunk.Failover) *trunkFailoverModel {

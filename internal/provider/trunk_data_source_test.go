@@ -36,6 +36,26 @@ func trunkNumbers(t *testing.T, env *acctest.Env, numbers ...string) {
 	}
 }
 
+// trialEnv is env for a new trial account of the same emulator, for the
+// refusals SIPStation gives trial accounts.
+func trialEnv(t *testing.T, env *acctest.Env) *acctest.Env {
+	t.Helper()
+	trial := *env
+	acct := env.CreateAccountOfType(t, t.Name()+" trial", "TRIAL")
+	trial.APIKey, trial.AccountKey = acct.APIKey, acct.AccountKey
+	return &trial
+}
+
+// requirePortedStillBilled fails the test unless e164 is ported out and
+// still billed: a resource that left state with the left-the-trunk warning
+// changed nothing of the number.
+func requirePortedStillBilled(t *testing.T, env *acctest.Env, e164 string) {
+	t.Helper()
+	if n, _ := apiNumber(t, env, e164); n.Status != sipstation.StatusPortedOut || !n.Billing.Active {
+		t.Errorf("the ported number %s: %s, billed %v; the test changed what it should not", e164, n.Status, n.Billing.Active)
+	}
+}
+
 // patchNumber changes a number through the v1 API.
 func patchNumber(t *testing.T, env *acctest.Env, e164 string, body map[string]any) {
 	t.Helper()

@@ -203,3 +203,42 @@ func (dateValidator) ValidateString(_ context.Context, req validator.StringReque
 			fmt.Sprintf("%q is no calendar date in YYYY-MM-DD form, such as 2025-01-31.", req.ConfigValue.ValueString()))
 	}
 }
+
+// portDateValidator refuses a port date (YYYY-MM-DD) before today (UTC, by
+// the clock of the machine running Terraform): a port completes on a day
+// still to come. A malformed date is dateValidator's to report.
+type portDateValidator struct {
+	now func() time.Time // time.Now when nil
+}
+
+var _ validator.String = portDateValidator{}
+
+func (portDateValidator) Description(context.Context) string {
+	return "must not be before today (UTC)"
+}
+
+func (v portDateValidator) MarkdownDescription(ctx context.Context) string {
+	return v.Description(ctx)
+}
+
+func (v portDateValidator) ValidateString(_ context.Context, req validator.StringRequest, resp *validator.StringResponse) {
+	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
+		return
+	}
+	date, err := time.Parse(time.DateOnly, req.ConfigValue.ValueString())
+	if err != nil {
+		return
+	}
+	now := time.Now
+	if v.now != nil {
+		now = v.now
+	}
+	today := now().UTC().Truncate(24 * time.Hour)
+	if date.Before(today) {
+		resp.Diagnostics.AddAttributeError(req.Path, "Date in the Past",
+			fmt.Sprintf("%s is before today (%s, UTC): a port cannot complete on a day that has passed, so the "+
+				"early port-out fees would be counted for the wrong day. Set it to the FOC date you will ask the "+
+				"new carrier for, or remove it to count from today.",
+				req.ConfigValue.ValueString(), today.Format(time.DateOnly)))
+	}
+}

@@ -3,6 +3,7 @@ package provider
 import (
 	"context"
 	"testing"
+	"time"
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/hashicorp/terraform-plugin-framework/path"
@@ -184,6 +185,43 @@ func TestDateValidator(t *testing.T) {
 			req := validator.StringRequest{Path: path.Root("from"), ConfigValue: tc.value}
 			var resp validator.StringResponse
 			dateValidator{}.ValidateString(context.Background(), req, &resp)
+
+			var got string
+			if resp.Diagnostics.HasError() {
+				got = resp.Diagnostics.Errors()[0].Detail()
+			}
+			if diff := cmp.Diff(tc.wantError, got); diff != "" {
+				t.Errorf("validate %s mismatch (-want +got):\n%s", tc.value, diff)
+			}
+		})
+	}
+}
+
+func TestPortDateValidator(t *testing.T) {
+	t.Parallel()
+	now := func() time.Time { return time.Date(2026, 12, 1, 23, 30, 0, 0, time.FixedZone("PST", -8*3600)) } // 2026-12-02 UTC
+	tests := map[string]struct {
+		value     types.String
+		wantError string
+	}{
+		"today":     {value: types.StringValue("2026-12-02")},
+		"tomorrow":  {value: types.StringValue("2026-12-03")},
+		"null":      {value: types.StringNull()},
+		"unknown":   {value: types.StringUnknown()},
+		"malformed": {value: types.StringValue("2026-1-5")}, // dateValidator's to report
+		"yesterday": {value: types.StringValue("2026-12-01"), wantError: "2026-12-01 is before today (2026-12-02, UTC): a " +
+			"port cannot complete on a day that has passed, so the early port-out fees would be counted for the wrong " +
+			"day. Set it to the FOC date you will ask the new carrier for, or remove it to count from today."},
+		"last year": {value: types.StringValue("2025-07-01"), wantError: "2025-07-01 is before today (2026-12-02, UTC): a " +
+			"port cannot complete on a day that has passed, so the early port-out fees would be counted for the wrong " +
+			"day. Set it to the FOC date you will ask the new carrier for, or remove it to count from today."},
+	}
+	for name, tc := range tests {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			req := validator.StringRequest{Path: path.Root("port_date"), ConfigValue: tc.value}
+			var resp validator.StringResponse
+			portDateValidator{now: now}.ValidateString(context.Background(), req, &resp)
 
 			var got string
 			if resp.Diagnostics.HasError() {

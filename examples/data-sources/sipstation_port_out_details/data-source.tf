@@ -3,6 +3,12 @@ variable "location_id" {
   type        = string
 }
 
+variable "port_date" {
+  description = "The FOC date you will ask the new carrier for (YYYY-MM-DD); null for today."
+  type        = string
+  default     = null
+}
+
 # The numbers the new carrier will port away, in any common form. List only
 # the numbers that are leaving.
 data "sipstation_port_out_details" "kit" {
@@ -10,8 +16,9 @@ data "sipstation_port_out_details" "kit" {
   numbers     = ["+14155550123", "415-555-0124", "(800) 555-0125"]
 
   # The FOC date you will ask for: early_port_out_fees lists the numbers that
-  # would still be under 90 days old then. Defaults to today.
-  port_date = "2025-07-01"
+  # would still be under 90 days old then. Null for today; a date before
+  # today is refused.
+  port_date = var.port_date
 }
 
 # What the Letter of Authorization asks for. Many carriers want one LOA for
