@@ -75,3 +75,37 @@ func TestNumberLedgerPlannedBeforeRefresh(t *testing.T) {
 		t.Error("a number refreshed and never planned is not reported")
 	}
 }
+
+func TestNumberLedgerUnseen(t *testing.T) {
+	t.Parallel()
+	held := []string{"+12125550100", "+12125550101", "+12125550102"}
+
+	// Without refresh nothing is waited for: what was planned so far is known.
+	l := ledgerFor(&sipstation.Client{})
+	l.sawPlan("+12125550100")
+	began := time.Now()
+	if diff := cmp.Diff(held[1:], l.unseen(context.Background(), held, time.Minute)); diff != "" || time.Since(began) > time.Second {
+		t.Errorf("unseen without refresh after %s (-want +got):\n%s", time.Since(began), diff)
+	}
+
+	// With refresh: waits for the numbers refreshed later, and the deadline
+	// is one for the walk.
+	l = ledgerFor(&sipstation.Client{})
+	l.sawLocationRefresh()
+	l.sawRefresh("+12125550100", "loc_a")
+	go func() {
+		time.Sleep(20 * time.Millisecond)
+		l.sawRefresh("+12125550101", "loc_a")
+	}()
+	began = time.Now()
+	if diff := cmp.Diff(held[2:], l.unseen(context.Background(), held, 300*time.Millisecond)); diff != "" {
+		t.Errorf("unseen with refresh (-want +got):\n%s", diff)
+	}
+	if took := time.Since(began); took < 300*time.Millisecond {
+		t.Errorf("returned after %s, before the wait was over", took)
+	}
+	began = time.Now()
+	if diff := cmp.Diff(held[2:], l.unseen(context.Background(), held, time.Minute)); diff != "" || time.Since(began) > time.Second {
+		t.Errorf("a second wait of the walk after %s (-want +got):\n%s", time.Since(began), diff)
+	}
+}

@@ -688,10 +688,11 @@ func (r *numberResource) modifyCreatePlan(ctx context.Context, req resource.Modi
 }
 
 // warnHeldInAreaCode warns, when the plan orders a number by area code,
-// about the numbers of that area code the location already holds: one of
-// them may be this resource's, dropped from state (terraform state rm),
-// and the order would then bill a second number. The provider cannot tell
-// which of them other resources manage, so it names them all.
+// about the numbers of that area code the location already holds and that
+// no resource in this state holds (numberLedger.unseen): one of them may be
+// this resource's, dropped from state (terraform state rm), and the order
+// would then bill a second number. Numbers of other workspaces cannot be
+// told from those, so they are named too.
 func (r *numberResource) warnHeldInAreaCode(ctx context.Context, locationID, areaCode string, resp *resource.ModifyPlanResponse) {
 	nums, err := r.client.ListNumbers(ctx, sipstation.NumberFilter{LocationID: locationID, Type: r.kind.apiType})
 	if err != nil {
@@ -704,6 +705,7 @@ func (r *numberResource) warnHeldInAreaCode(ctx context.Context, locationID, are
 			held = append(held, n.Number)
 		}
 	}
+	held = ledgerFor(r.client).unseen(ctx, held, taintedWait)
 	if len(held) == 0 {
 		return
 	}
@@ -720,8 +722,9 @@ func (r *numberResource) warnHeldInAreaCode(ctx context.Context, locationID, are
 			"If one of them is this resource's number (its state was removed with terraform state rm, or it was "+
 			"ordered outside Terraform), this apply orders a second, billed number: stop, and import that number "+
 			"instead (`terraform import <address> <number>`, or an import block). If you do want another number, "+
-			"apply. The provider cannot tell which of these numbers other resources of the configuration manage, "+
-			"so it names them all.", areaCode, locationID, list))
+			"apply. Numbers that other resources in this state hold are not named; those of other workspaces "+
+			"(or configurations) on this account are, as the provider cannot tell them from a number dropped "+
+			"from state.", areaCode, locationID, list))
 }
 
 // planReplay plans the order whose answers were lost, under its key.
