@@ -374,6 +374,82 @@ func TestAccSafety_stateRemovedByAreaCode(t *testing.T) {
 	})
 }
 
+// TestAccSafety_areaCodeWarningSkipsManaged: the area-code warning of a new
+// order names the location's numbers of that area code that no resource in
+// this state holds (here one ordered outside Terraform), not the numbers the
+// configuration already manages: a warning that named those on every new
+// order would be read past, also when it matters. The new order is not
+// refused, and exactly one number is ordered for it.
+func TestAccSafety_areaCodeWarningSkipsManaged(t *testing.T) {
+	t.Parallel()
+	env := acctest.New(t)
+	env.RequireEmulator(t)
+	const managed, outside, added = "+12125550100", "+12125550101", "+12125550102"
+	base := env.ProviderConfig() + locationHCL("main", "Main") + didHCL("main", `  area_code = "212"`)
+	withSecond := base + `
+resource "sipstation_did" "second" {
+  location_id = sipstation_location.main.id
+  area_code   = "212"
+}
+`
+	const summary = "Location Already Holds Numbers in This Area Code"
+	rec := &diagRecorder{}
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: rec.factories(),
+		CheckDestroy: resource.ComposeTestCheckFunc(
+			checkCancelled(t, env, managed), checkCancelled(t, env, added), cancelledOnce(t, env, 3)),
+		Steps: []resource.TestStep{
+			{Config: base, Check: checkInventory(t, env, managed)},
+			{
+				PreConfig: func() {
+					rec.reset()
+					var n sipstation.Number
+					if code := env.Get(t, "/v1/numbers/"+url.PathEscape(managed), &n); code != http.StatusOK {
+						t.Fatalf("read %s: status %d", managed, code)
+					}
+					order := map[string]string{"type": "local", "area_code": "212"}
+					if code := env.Do(t, http.MethodPost, "/v1/locations/"+n.LocationID+"/numbers", order, nil); code != http.StatusCreated {
+						t.Fatalf("order outside Terraform: status %d", code)
+					}
+					mustCheck(t, checkInventory(t, env, managed, outside))
+				},
+				Config:             withSecond,
+				PlanOnly:           true,
+				ExpectNonEmptyPlan: true,
+			},
+			{
+				PreConfig: func() {
+					if err := rec.requireWarning("plan", summary, "area code 212", outside); err != nil {
+						t.Fatal(err)
+					}
+					for _, d := range rec.find("plan", summary) {
+						if strings.Contains(d.Detail, managed) {
+							t.Fatalf("the warning names %s, which sipstation_did.main holds:\n%s", managed, d.Detail)
+						}
+					}
+				},
+				Config: withSecond,
+				Check: resource.ComposeTestCheckFunc(
+					resource.TestCheckResourceAttr("sipstation_did.second", "id", added),
+					checkInventory(t, env, managed, outside, added),
+					cancelledOnce(t, env, 0),
+				),
+			},
+			{
+				// The location closes at destroy only once the number
+				// ordered outside Terraform is cancelled.
+				PreConfig: func() {
+					if code := env.Do(t, http.MethodDelete, "/v1/numbers/"+url.PathEscape(outside), nil, nil); code != http.StatusOK {
+						t.Fatalf("cancel %s: status %d", outside, code)
+					}
+				},
+				Config: withSecond,
+				Check:  checkInventory(t, env, managed, added),
+			},
+		},
+	})
+}
+
 // TestAccSafety_replaceByAreaCode: the replace of a DID ordered by area code
 // (replace_triggered_by here, as -replace) cancels the number and orders a
 // different one, as documented: one number billed after, the old one
