@@ -1129,6 +1129,15 @@ func (r *numberResource) Update(ctx context.Context, req resource.UpdateRequest,
 	}
 	if !emptyUpdate(u) {
 		n, err := r.client.UpdateNumber(ctx, e164, u)
+		if errors.Is(err, sipstation.ErrNotFound) && r.numberGone(ctx, e164) {
+			resp.Diagnostics.AddError("Number No Longer in This Account",
+				fmt.Sprintf("SIPStation no longer holds %s: it was cancelled, or moved out of reach, outside "+
+					"Terraform after this plan was made, so there was nothing to change. Nothing was changed, "+
+					"cancelled or ordered. The next plan refreshes it and removes it from state; if the "+
+					"configuration still declares it, that plan orders it again (by area_code, a different "+
+					"number). Remove the resource if the number is gone for good.\n\n%s", e164, err))
+			return
+		}
 		if err != nil {
 			resp.Diagnostics.AddError("Cannot Update Number",
 				fmt.Sprintf("SIPStation did not change %s; it keeps its previous settings and location, and its "+
@@ -1141,6 +1150,13 @@ func (r *numberResource) Update(ctx context.Context, req resource.UpdateRequest,
 	// Only the plan's own marker goes; whatever else is private stays.
 	resp.Diagnostics.Append(resp.Private.SetKey(ctx, privatePlannedFromPrior, nil)...)
 	resp.Diagnostics.Append(resp.State.Set(ctx, plan)...)
+}
+
+// numberGone reports whether SIPStation answers that the account no longer
+// holds e164 (not found, or cancelled); an unanswered read is not gone.
+func (r *numberResource) numberGone(ctx context.Context, e164 string) bool {
+	n, err := r.client.GetNumber(ctx, e164)
+	return errors.Is(err, sipstation.ErrNotFound) || (err == nil && n.Status == sipstation.StatusCancelled)
 }
 
 // updateHint says what to do about a failed update u.
