@@ -292,6 +292,69 @@ func TestAccSafety_orderAnswersLostCreateBeforeDestroy(t *testing.T) {
 	})
 }
 
+// TestAccSafety_orderAnswersLostWithoutRefresh: the replay after lost
+// answers, planned with -refresh=false. The plan does not see the tainted
+// pending order and plans a new order, but the apply removes the pending
+// order first and hands its key to the order: the number ordered then, one
+// number. With create_before_destroy the order goes first and cannot get
+// the key: a second number is billed and the first is left outside state,
+// the limit the guide states ("run terraform untaint first").
+func TestAccSafety_orderAnswersLostWithoutRefresh(t *testing.T) {
+	t.Parallel()
+	const second = "+12125550101"
+	cases := map[string]struct {
+		lifecycle string
+		inState   string
+		billed    []string
+	}{
+		"destroy_before_create": {"", first212, []string{first212}},
+		"create_before_destroy": {cbdLifecycle, second, []string{first212, second}},
+	}
+	for name, tc := range cases {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			env := acctest.New(t)
+			env.RequireEmulator(t)
+			config := lostOrderHCL(env, `  area_code = "212"`, tc.lifecycle)
+			resource.Test(t, resource.TestCase{
+				ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+				AdditionalCLIOptions:     &resource.AdditionalCLIOptions{Plan: resource.PlanOptions{NoRefresh: true}},
+				CheckDestroy:             checkCancelled(t, env, tc.inState),
+				Steps: append(lostOrderSteps(t, env, config, `area\s+code\s+212`),
+					resource.TestStep{
+						PreConfig: func() {
+							env.SetFaults(t, emulator.Faults{})
+							mustCheck(t, checkInventory(t, env, first212))
+						},
+						Config: config,
+						Check: resource.ComposeTestCheckFunc(
+							checkInState(tc.inState),
+							checkInventory(t, env, tc.billed...),
+							cancelledOnce(t, env, 0),
+						),
+					},
+					resource.TestStep{
+						// The number left outside state is cancelled by hand,
+						// so that the location closes at destroy.
+						PreConfig: func() {
+							for _, n := range tc.billed {
+								if n == tc.inState {
+									continue
+								}
+								if code := env.Do(t, http.MethodDelete, "/v1/numbers/"+url.PathEscape(n), nil, nil); code != http.StatusOK {
+									t.Fatalf("cancel %s: status %d", n, code)
+								}
+							}
+						},
+						Config: config,
+						Check:  checkInventory(t, env, tc.inState),
+					},
+				),
+			})
+		})
+	}
+}
+
 // TestAccSafety_cancelAnswersLost: every answer to a cancel is lost after
 // SIPStation cancelled the number. The provider asks and finds it gone: the
 // apply succeeds, the resource leaves state, nothing says "still billed".
