@@ -16,7 +16,9 @@ package provider
 // this state holds (unseen): those the walk neither refreshed nor planned.
 //
 // It also carries the pending orders (see pendingOrderPrefix) that Read
-// found in state to the create plan that replays them.
+// found in state to the create plan that replays them. A pending order that no
+// create plan claims and no plan keeps or destroys is replaced without a
+// replay, which the create plans warn of (unsettledOrders).
 
 import (
 	"context"
@@ -74,6 +76,21 @@ type refreshedNumber struct {
 type pendingOrder struct {
 	key, locationID, apiType, number, areaCode string
 	claimed                                    bool
+	// fromDelete marks an order recorded by Delete in an apply, whose plan
+	// has already said what becomes of it.
+	fromDelete bool
+	// settled is closed once the order is claimed or planned from its
+	// state (kept, or destroyed): then this walk says what becomes of it.
+	settled chan struct{}
+	done    bool
+}
+
+// settle closes o.settled once; l.mu is held.
+func (o *pendingOrder) settle() {
+	if !o.done {
+		o.done = true
+		close(o.settled)
+	}
 }
 
 // ledgers holds one ledger per configured client: Terraform configures the
@@ -137,6 +154,11 @@ func (l *numberLedger) sawPlan(number string) {
 	if e, ok := l.refreshed[number]; ok && !e.done {
 		e.done = true
 		close(e.planned)
+	}
+	for _, o := range l.orders {
+		if pendingOrderPrefix+o.key == number {
+			o.settle()
+		}
 	}
 	l.notify()
 }
@@ -246,7 +268,54 @@ func (l *numberLedger) sawPendingOrder(o pendingOrder) {
 			return
 		}
 	}
+	o.settled = make(chan struct{})
+	if l.planned[pendingOrderPrefix+o.key] {
+		o.settle()
+	}
 	l.orders = append(l.orders, &o)
+}
+
+// unsettledOrders returns the pending orders Read found in this walk that,
+// after waiting up to wait for them, no create plan claimed and no plan
+// kept or destroyed: the orders this plan replaces without replaying, as
+// no resource asks for the same order any more. A pending order's own plan
+// follows its refresh at once, so only those wait the whole time.
+func (l *numberLedger) unsettledOrders(ctx context.Context, wait time.Duration) []pendingOrder {
+	l.mu.Lock()
+	var waiting []*pendingOrder
+	for _, o := range l.orders {
+		if !o.done && !o.fromDelete {
+			waiting = append(waiting, o)
+		}
+	}
+	l.mu.Unlock()
+	if len(waiting) == 0 {
+		return nil
+	}
+	timer := time.NewTimer(wait)
+	defer timer.Stop()
+	expired := false
+	for _, o := range waiting {
+		if expired {
+			break
+		}
+		select {
+		case <-o.settled:
+		case <-timer.C:
+			expired = true
+		case <-ctx.Done():
+			expired = true
+		}
+	}
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	var left []pendingOrder
+	for _, o := range waiting {
+		if !o.done {
+			left = append(left, pendingOrder{key: o.key, locationID: o.locationID, apiType: o.apiType, number: o.number, areaCode: o.areaCode})
+		}
+	}
+	return left
 }
 
 // claimPendingOrder hands the key of an unclaimed pending order of the
@@ -259,6 +328,7 @@ func (l *numberLedger) claimPendingOrder(locationID, apiType, number, areaCode s
 	for _, o := range l.orders {
 		if !o.claimed && o.locationID == locationID && o.apiType == apiType && o.number == number && o.areaCode == areaCode {
 			o.claimed = true
+			o.settle()
 			return o.key, true
 		}
 	}

@@ -590,6 +590,23 @@ func pendingOrderDroppedDetail(m *numberModel) string {
 		m.LocationID.ValueString(), m.LocationID.ValueString())
 }
 
+// pendingOrderUnclaimedDetail warns that a pending order is replaced without
+// being replayed, as no resource asks for the same order any more.
+func pendingOrderUnclaimedDetail(o pendingOrder) string {
+	what := "a number in area code " + o.areaCode
+	if o.number != "" {
+		what = o.number
+	}
+	return fmt.Sprintf("State holds a pending order of %[1]s for location %[2]s (idempotency key %[3]s): an earlier "+
+		"apply sent it and lost every answer, so whether SIPStation ordered a number under it is unknown. No "+
+		"resource of this plan asks for that same order any more (its area_code, number or location changed "+
+		"since), so this plan replaces the pending order without replaying it. That cancels nothing: if SIPStation "+
+		"did order a number under the key, that number stays billed, outside Terraform state.\n\n"+
+		"To let the provider find out instead, set the resource back as it was for that apply and apply: the "+
+		"order is replayed with its key. Or find the number: data \"sipstation_numbers\" with location_id = %[2]q, "+
+		"or GET /v1/numbers?location_id=%[2]s; then import it or cancel it.", what, o.locationID, o.key)
+}
+
 // liveState is the number as the API holds it now, for the destroy-plan
 // guard. Refreshed state is not enough: Terraform 1.9 to 1.11 plan the
 // destroy of a resource removed from the configuration before refreshing it
@@ -669,6 +686,11 @@ func (r *numberResource) modifyCreatePlan(ctx context.Context, req resource.Modi
 	if key, ok := ledgerFor(r.client).claimPendingOrder(location.ValueString(), r.kind.apiType, e164, areaCode.ValueString()); ok {
 		r.planReplay(ctx, key, location.ValueString(), resp)
 		return
+	}
+	// A pending order whose resource now asks for another order is
+	// replaced without a replay: say so, as for one removed.
+	for _, o := range ledgerFor(r.client).unsettledOrders(ctx, taintedWait) {
+		resp.Diagnostics.AddWarning("Pending Order Leaves State Unresolved", pendingOrderUnclaimedDetail(o))
 	}
 
 	switch {
@@ -1057,7 +1079,7 @@ func (r *numberResource) Read(ctx context.Context, req resource.ReadRequest, res
 	e164 := s.ID.ValueString()
 	if isPendingOrder(e164) {
 		// No number to read; the plan that replays the order takes its key.
-		r.sawPendingOrder(ctx, req.State, s)
+		r.sawPendingOrder(ctx, req.State, s, false)
 		return
 	}
 	ledgerFor(r.client).sawRefresh(e164, s.LocationID.ValueString())
@@ -1084,9 +1106,9 @@ func (r *numberResource) Read(ctx context.Context, req resource.ReadRequest, res
 	resp.Diagnostics.Append(resp.State.Set(ctx, state)...)
 }
 
-// sawPendingOrder records a pending order Read found in state, for the plan
-// that replays it.
-func (r *numberResource) sawPendingOrder(ctx context.Context, st tfsdk.State, s *numberModel) {
+// sawPendingOrder records a pending order Read (or, at apply, Delete) found
+// in state, for the plan that replays it.
+func (r *numberResource) sawPendingOrder(ctx context.Context, st tfsdk.State, s *numberModel, fromDelete bool) {
 	var areaCode types.String
 	if r.kind.apiType == sipstation.TypeLocal {
 		if diags := st.GetAttribute(ctx, path.Root("area_code"), &areaCode); diags.HasError() {
@@ -1104,6 +1126,7 @@ func (r *numberResource) sawPendingOrder(ctx context.Context, st tfsdk.State, s 
 		apiType:    r.kind.apiType,
 		number:     number,
 		areaCode:   areaCode.ValueString(),
+		fromDelete: fromDelete,
 	})
 }
 
@@ -1200,7 +1223,7 @@ func (r *numberResource) Delete(ctx context.Context, req resource.DeleteRequest,
 		resp.Diagnostics.Append(resp.Private.SetKey(ctx, privatePlannedWithoutPrior, nil)...)
 		// Terraform re-plans the create half of a replace after this
 		// Delete: hand it the key, as Read does at plan time.
-		r.sawPendingOrder(ctx, req.State, s)
+		r.sawPendingOrder(ctx, req.State, s, true)
 		tflog.Info(ctx, "pending order left state", map[string]any{"id": e164})
 		return
 	}
