@@ -355,6 +355,63 @@ func TestAccSafety_orderAnswersLostWithoutRefresh(t *testing.T) {
 	}
 }
 
+// TestAccSafety_orderAnswersLostConfigChanged: a pending order whose
+// resource then asks for another order (area_code changed) cannot be
+// replayed; the plan warns that it leaves state unresolved, naming its key
+// and how to find the number, instead of dropping it without a word. The
+// apply orders the new number; the one ordered under the lost key stays
+// billed, as the warning says.
+func TestAccSafety_orderAnswersLostConfigChanged(t *testing.T) {
+	t.Parallel()
+	env := acctest.New(t)
+	env.RequireEmulator(t)
+	const ordered213 = "+12135550100"
+	rec := &diagRecorder{}
+	changed := lostOrderHCL(env, `  area_code = "213"`, "")
+	const summary = "Pending Order Leaves State Unresolved"
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: rec.factories(),
+		CheckDestroy:             checkCancelled(t, env, ordered213),
+		Steps: append(lostOrderSteps(t, env, lostOrderHCL(env, `  area_code = "212"`, ""), `area\s+code\s+212`),
+			resource.TestStep{
+				PreConfig: func() {
+					env.SetFaults(t, emulator.Faults{})
+					mustCheck(t, checkInventory(t, env, first212))
+					rec.reset()
+				},
+				Config:             changed,
+				PlanOnly:           true,
+				ExpectNonEmptyPlan: true,
+			},
+			resource.TestStep{
+				PreConfig: func() {
+					if err := rec.requireWarning("plan", summary, "area code 212", "idempotency key", "unknown",
+						"stays billed", "sipstation_numbers", "import it"); err != nil {
+						t.Fatal(err)
+					}
+				},
+				Config: changed,
+				Check: resource.ComposeTestCheckFunc(
+					resource.TestCheckResourceAttr(didAddr, "id", ordered213),
+					checkInventory(t, env, first212, ordered213),
+					cancelledOnce(t, env, 0),
+				),
+			},
+			resource.TestStep{
+				// The number ordered under the lost key is cancelled by
+				// hand, so that the location closes at destroy.
+				PreConfig: func() {
+					if code := env.Do(t, http.MethodDelete, "/v1/numbers/"+url.PathEscape(first212), nil, nil); code != http.StatusOK {
+						t.Fatalf("cancel %s: status %d", first212, code)
+					}
+				},
+				Config: changed,
+				Check:  checkInventory(t, env, ordered213),
+			},
+		),
+	})
+}
+
 // TestAccSafety_cancelAnswersLost: every answer to a cancel is lost after
 // SIPStation cancelled the number. The provider asks and finds it gone: the
 // apply succeeds, the resource leaves state, nothing says "still billed".
