@@ -211,6 +211,9 @@ func (r *LocationResource) Read(ctx context.Context, req resource.ReadRequest, r
 		return
 	}
 
+	// A walk that refreshes a location refreshes every number in state too,
+	// which the area-code warning waits for (numberLedger.unseen).
+	ledgerFor(r.client).sawLocationRefresh()
 	id := state.ID.ValueString()
 	loc, err := r.client.GetLocation(ctx, id)
 	switch {

@@ -12,8 +12,13 @@ package provider
 // that area code and location was refreshed and is not being planned from
 // its state: the tainted object this plan would replace.
 //
+// The area-code warning asks it which numbers of a location no resource in
+// this state holds (unseen): those the walk neither refreshed nor planned.
+//
 // It also carries the pending orders (see pendingOrderPrefix) that Read
-// found in state to the create plan that replays them.
+// found in state to the create plan that replays them. A pending order that no
+// create plan claims and no plan keeps or destroys is replaced without a
+// replay, which the create plans warn of (unsettledOrders).
 
 import (
 	"context"
@@ -52,6 +57,13 @@ type numberLedger struct {
 	// destroy of a removed resource first, hashicorp/terraform#35568).
 	planned map[string]bool
 	orders  []*pendingOrder
+	// refreshing is set once Read refreshed a number or a location in
+	// this walk: a plan with refresh, which refreshes every object in
+	// state. changed is closed, and replaced, whenever a number is
+	// refreshed or planned; seenBy ends the walk's one wait in unseen.
+	refreshing bool
+	changed    chan struct{}
+	seenBy     time.Time
 }
 
 type refreshedNumber struct {
@@ -64,6 +76,21 @@ type refreshedNumber struct {
 type pendingOrder struct {
 	key, locationID, apiType, number, areaCode string
 	claimed                                    bool
+	// fromDelete marks an order recorded by Delete in an apply, whose plan
+	// has already said what becomes of it.
+	fromDelete bool
+	// settled is closed once the order is claimed or planned from its
+	// state (kept, or destroyed): then this walk says what becomes of it.
+	settled chan struct{}
+	done    bool
+}
+
+// settle closes o.settled once; l.mu is held.
+func (o *pendingOrder) settle() {
+	if !o.done {
+		o.done = true
+		close(o.settled)
+	}
 }
 
 // ledgers holds one ledger per configured client: Terraform configures the
@@ -80,7 +107,7 @@ func ledgerFor(c *sipstation.Client) *numberLedger {
 	defer ledgersMu.Unlock()
 	l, ok := ledgers[key]
 	if !ok {
-		l = &numberLedger{refreshed: map[string]*refreshedNumber{}, planned: map[string]bool{}}
+		l = &numberLedger{refreshed: map[string]*refreshedNumber{}, planned: map[string]bool{}, changed: make(chan struct{})}
 		ledgers[key] = l
 		runtime.AddCleanup(c, func(k weak.Pointer[sipstation.Client]) {
 			ledgersMu.Lock()
@@ -101,6 +128,22 @@ func (l *numberLedger) sawRefresh(number, locationID string) {
 		close(e.planned)
 	}
 	l.refreshed[number] = e
+	l.refreshing = true
+	l.notify()
+}
+
+// sawLocationRefresh records that Read refreshed a location in this walk:
+// a plan with refresh, even before any number is refreshed.
+func (l *numberLedger) sawLocationRefresh() {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.refreshing = true
+}
+
+// notify wakes the waiters of unseen; l.mu is held.
+func (l *numberLedger) notify() {
+	close(l.changed)
+	l.changed = make(chan struct{})
 }
 
 // sawPlan records that ModifyPlan planned number from its state.
@@ -111,6 +154,55 @@ func (l *numberLedger) sawPlan(number string) {
 	if e, ok := l.refreshed[number]; ok && !e.done {
 		e.done = true
 		close(e.planned)
+	}
+	for _, o := range l.orders {
+		if pendingOrderPrefix+o.key == number {
+			o.settle()
+		}
+	}
+	l.notify()
+}
+
+// unseen returns those of numbers that this walk neither refreshed nor
+// planned from state: numbers that no resource in this state holds (one
+// dropped with terraform state rm, another workspace's, one ordered
+// outside Terraform). Terraform plans resources that do not depend on each
+// other in any order, so in a walk that refreshes, a number of this state
+// may be refreshed after the plan that asks: unseen waits for them, until
+// wait after the walk's first wait. The numbers that no resource holds are
+// never seen, and the one deadline per walk bounds what they cost. Without
+// refresh nothing is waited for: only the numbers planned so far are known.
+func (l *numberLedger) unseen(ctx context.Context, numbers []string, wait time.Duration) []string {
+	for {
+		l.mu.Lock()
+		var left []string
+		for _, n := range numbers {
+			if _, refreshed := l.refreshed[n]; !refreshed && !l.planned[n] {
+				left = append(left, n)
+			}
+		}
+		if len(left) == 0 || !l.refreshing {
+			l.mu.Unlock()
+			return left
+		}
+		if l.seenBy.IsZero() {
+			l.seenBy = time.Now().Add(wait)
+		}
+		remaining := time.Until(l.seenBy)
+		changed := l.changed
+		l.mu.Unlock()
+		if remaining <= 0 {
+			return left
+		}
+		timer := time.NewTimer(remaining)
+		select {
+		case <-changed:
+		case <-timer.C:
+		case <-ctx.Done():
+			timer.Stop()
+			return left
+		}
+		timer.Stop()
 	}
 }
 
@@ -176,7 +268,54 @@ func (l *numberLedger) sawPendingOrder(o pendingOrder) {
 			return
 		}
 	}
+	o.settled = make(chan struct{})
+	if l.planned[pendingOrderPrefix+o.key] {
+		o.settle()
+	}
 	l.orders = append(l.orders, &o)
+}
+
+// unsettledOrders returns the pending orders Read found in this walk that,
+// after waiting up to wait for them, no create plan claimed and no plan
+// kept or destroyed: the orders this plan replaces without replaying, as
+// no resource asks for the same order any more. A pending order's own plan
+// follows its refresh at once, so only those wait the whole time.
+func (l *numberLedger) unsettledOrders(ctx context.Context, wait time.Duration) []pendingOrder {
+	l.mu.Lock()
+	var waiting []*pendingOrder
+	for _, o := range l.orders {
+		if !o.done && !o.fromDelete {
+			waiting = append(waiting, o)
+		}
+	}
+	l.mu.Unlock()
+	if len(waiting) == 0 {
+		return nil
+	}
+	timer := time.NewTimer(wait)
+	defer timer.Stop()
+	expired := false
+	for _, o := range waiting {
+		if expired {
+			break
+		}
+		select {
+		case <-o.settled:
+		case <-timer.C:
+			expired = true
+		case <-ctx.Done():
+			expired = true
+		}
+	}
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	var left []pendingOrder
+	for _, o := range waiting {
+		if !o.done {
+			left = append(left, pendingOrder{key: o.key, locationID: o.locationID, apiType: o.apiType, number: o.number, areaCode: o.areaCode})
+		}
+	}
+	return left
 }
 
 // claimPendingOrder hands the key of an unclaimed pending order of the
@@ -189,6 +328,7 @@ func (l *numberLedger) claimPendingOrder(locationID, apiType, number, areaCode s
 	for _, o := range l.orders {
 		if !o.claimed && o.locationID == locationID && o.apiType == apiType && o.number == number && o.areaCode == areaCode {
 			o.claimed = true
+			o.settle()
 			return o.key, true
 		}
 	}

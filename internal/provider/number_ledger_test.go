@@ -75,3 +75,66 @@ func TestNumberLedgerPlannedBeforeRefresh(t *testing.T) {
 		t.Error("a number refreshed and never planned is not reported")
 	}
 }
+
+func TestNumberLedgerUnseen(t *testing.T) {
+	t.Parallel()
+	held := []string{"+12125550100", "+12125550101", "+12125550102"}
+
+	// Without refresh nothing is waited for: what was planned so far is known.
+	l := ledgerFor(&sipstation.Client{})
+	l.sawPlan("+12125550100")
+	began := time.Now()
+	if diff := cmp.Diff(held[1:], l.unseen(context.Background(), held, time.Minute)); diff != "" || time.Since(began) > time.Second {
+		t.Errorf("unseen without refresh after %s (-want +got):\n%s", time.Since(began), diff)
+	}
+
+	// With refresh: waits for the numbers refreshed later, and the deadline
+	// is one for the walk.
+	l = ledgerFor(&sipstation.Client{})
+	l.sawLocationRefresh()
+	l.sawRefresh("+12125550100", "loc_a")
+	go func() {
+		time.Sleep(20 * time.Millisecond)
+		l.sawRefresh("+12125550101", "loc_a")
+	}()
+	began = time.Now()
+	if diff := cmp.Diff(held[2:], l.unseen(context.Background(), held, 300*time.Millisecond)); diff != "" {
+		t.Errorf("unseen with refresh (-want +got):\n%s", diff)
+	}
+	if took := time.Since(began); took < 300*time.Millisecond {
+		t.Errorf("returned after %s, before the wait was over", took)
+	}
+	began = time.Now()
+	if diff := cmp.Diff(held[2:], l.unseen(context.Background(), held, time.Minute)); diff != "" || time.Since(began) > time.Second {
+		t.Errorf("a second wait of the walk after %s (-want +got):\n%s", time.Since(began), diff)
+	}
+}
+
+func TestNumberLedgerUnsettledOrders(t *testing.T) {
+	t.Parallel()
+	l := ledgerFor(&sipstation.Client{})
+	l.sawPendingOrder(pendingOrder{key: "claimed", locationID: "loc_a", apiType: sipstation.TypeLocal, areaCode: "212"})
+	l.sawPendingOrder(pendingOrder{key: "destroyed", locationID: "loc_a", apiType: sipstation.TypeLocal, areaCode: "212"})
+	l.sawPendingOrder(pendingOrder{key: "changed", locationID: "loc_a", apiType: sipstation.TypeLocal, areaCode: "303"})
+	l.sawPendingOrder(pendingOrder{key: "deleted", locationID: "loc_a", apiType: sipstation.TypeLocal, areaCode: "206", fromDelete: true})
+	go func() {
+		time.Sleep(20 * time.Millisecond)
+		l.claimPendingOrder("loc_a", sipstation.TypeLocal, "", "212")
+		l.sawPlan(pendingOrderPrefix + "destroyed")
+	}()
+	began := time.Now()
+	got := l.unsettledOrders(context.Background(), 300*time.Millisecond)
+	if len(got) != 1 || got[0].key != "changed" {
+		t.Errorf("unsettled orders: %+v, want only the changed one", got)
+	}
+	if took := time.Since(began); took < 300*time.Millisecond {
+		t.Errorf("returned after %s, before the wait was over", took)
+	}
+	// One planned before its refresh (Terraform 1.9 to 1.11) is settled.
+	l = ledgerFor(&sipstation.Client{})
+	l.sawPlan(pendingOrderPrefix + "early")
+	l.sawPendingOrder(pendingOrder{key: "early", locationID: "loc_a", apiType: sipstation.TypeLocal, areaCode: "212"})
+	if got := l.unsettledOrders(context.Background(), time.Minute); len(got) != 0 {
+		t.Errorf("unsettled orders: %+v, want none", got)
+	}
+}

@@ -590,6 +590,23 @@ func pendingOrderDroppedDetail(m *numberModel) string {
 		m.LocationID.ValueString(), m.LocationID.ValueString())
 }
 
+// pendingOrderUnclaimedDetail warns that a pending order is replaced without
+// being replayed, as no resource asks for the same order any more.
+func pendingOrderUnclaimedDetail(o pendingOrder) string {
+	what := "a number in area code " + o.areaCode
+	if o.number != "" {
+		what = o.number
+	}
+	return fmt.Sprintf("State holds a pending order of %[1]s for location %[2]s (idempotency key %[3]s): an earlier "+
+		"apply sent it and lost every answer, so whether SIPStation ordered a number under it is unknown. No "+
+		"resource of this plan asks for that same order any more (its area_code, number or location changed "+
+		"since), so this plan replaces the pending order without replaying it. That cancels nothing: if SIPStation "+
+		"did order a number under the key, that number stays billed, outside Terraform state.\n\n"+
+		"To let the provider find out instead, set the resource back as it was for that apply and apply: the "+
+		"order is replayed with its key. Or find the number: data \"sipstation_numbers\" with location_id = %[2]q, "+
+		"or GET /v1/numbers?location_id=%[2]s; then import it or cancel it.", what, o.locationID, o.key)
+}
+
 // liveState is the number as the API holds it now, for the destroy-plan
 // guard. Refreshed state is not enough: Terraform 1.9 to 1.11 plan the
 // destroy of a resource removed from the configuration before refreshing it
@@ -671,6 +688,11 @@ func (r *numberResource) modifyCreatePlan(ctx context.Context, req resource.Modi
 		r.planReplay(ctx, key, location.ValueString(), resp)
 		return
 	}
+	// A pending order whose resource now asks for another order is
+	// replaced without a replay: say so, as for one removed.
+	for _, o := range ledgerFor(r.client).unsettledOrders(ctx, taintedWait) {
+		resp.Diagnostics.AddWarning("Pending Order Leaves State Unresolved", pendingOrderUnclaimedDetail(o))
+	}
 
 	switch {
 	case e164 != "":
@@ -689,10 +711,11 @@ func (r *numberResource) modifyCreatePlan(ctx context.Context, req resource.Modi
 }
 
 // warnHeldInAreaCode warns, when the plan orders a number by area code,
-// about the numbers of that area code the location already holds: one of
-// them may be this resource's, dropped from state (terraform state rm),
-// and the order would then bill a second number. The provider cannot tell
-// which of them other resources manage, so it names them all.
+// about the numbers of that area code the location already holds and that
+// no resource in this state holds (numberLedger.unseen): one of them may be
+// this resource's, dropped from state (terraform state rm), and the order
+// would then bill a second number. Numbers of other workspaces cannot be
+// told from those, so they are named too.
 func (r *numberResource) warnHeldInAreaCode(ctx context.Context, locationID, areaCode string, resp *resource.ModifyPlanResponse) {
 	nums, err := r.client.ListNumbers(ctx, sipstation.NumberFilter{LocationID: locationID, Type: r.kind.apiType})
 	if err != nil {
@@ -705,6 +728,7 @@ func (r *numberResource) warnHeldInAreaCode(ctx context.Context, locationID, are
 			held = append(held, n.Number)
 		}
 	}
+	held = ledgerFor(r.client).unseen(ctx, held, taintedWait)
 	if len(held) == 0 {
 		return
 	}
@@ -721,8 +745,9 @@ func (r *numberResource) warnHeldInAreaCode(ctx context.Context, locationID, are
 			"If one of them is this resource's number (its state was removed with terraform state rm, or it was "+
 			"ordered outside Terraform), this apply orders a second, billed number: stop, and import that number "+
 			"instead (`terraform import <address> <number>`, or an import block). If you do want another number, "+
-			"apply. The provider cannot tell which of these numbers other resources of the configuration manage, "+
-			"so it names them all.", areaCode, locationID, list))
+			"apply. Numbers that other resources in this state hold are not named; those of other workspaces "+
+			"(or configurations) on this account are, as the provider cannot tell them from a number dropped "+
+			"from state.", areaCode, locationID, list))
 }
 
 // planReplay plans the order whose answers were lost, under its key.
@@ -1055,7 +1080,7 @@ func (r *numberResource) Read(ctx context.Context, req resource.ReadRequest, res
 	e164 := s.ID.ValueString()
 	if isPendingOrder(e164) {
 		// No number to read; the plan that replays the order takes its key.
-		r.sawPendingOrder(ctx, req.State, s)
+		r.sawPendingOrder(ctx, req.State, s, false)
 		return
 	}
 	ledgerFor(r.client).sawRefresh(e164, s.LocationID.ValueString())
@@ -1083,9 +1108,9 @@ func (r *numberResource) Read(ctx context.Context, req resource.ReadRequest, res
 	resp.Diagnostics.Append(resp.State.Set(ctx, state)...)
 }
 
-// sawPendingOrder records a pending order Read found in state, for the plan
-// that replays it.
-func (r *numberResource) sawPendingOrder(ctx context.Context, st tfsdk.State, s *numberModel) {
+// sawPendingOrder records a pending order Read (or, at apply, Delete) found
+// in state, for the plan that replays it.
+func (r *numberResource) sawPendingOrder(ctx context.Context, st tfsdk.State, s *numberModel, fromDelete bool) {
 	var areaCode types.String
 	if r.kind.apiType == sipstation.TypeLocal {
 		if diags := st.GetAttribute(ctx, path.Root("area_code"), &areaCode); diags.HasError() {
@@ -1103,6 +1128,7 @@ func (r *numberResource) sawPendingOrder(ctx context.Context, st tfsdk.State, s 
 		apiType:    r.kind.apiType,
 		number:     number,
 		areaCode:   areaCode.ValueString(),
+		fromDelete: fromDelete,
 	})
 }
 
@@ -1128,6 +1154,15 @@ func (r *numberResource) Update(ctx context.Context, req resource.UpdateRequest,
 	}
 	if !emptyUpdate(u) {
 		n, err := r.client.UpdateNumber(ctx, e164, u)
+		if errors.Is(err, sipstation.ErrNotFound) && r.numberGone(ctx, e164) {
+			resp.Diagnostics.AddError("Number No Longer in This Account",
+				fmt.Sprintf("SIPStation no longer holds %s: it was cancelled, or moved out of reach, outside "+
+					"Terraform after this plan was made, so there was nothing to change. Nothing was changed, "+
+					"cancelled or ordered. The next plan refreshes it and removes it from state; if the "+
+					"configuration still declares it, that plan orders it again (by area_code, a different "+
+					"number). Remove the resource if the number is gone for good.\n\n%s", e164, err))
+			return
+		}
 		if err != nil {
 			resp.Diagnostics.AddError("Cannot Update Number",
 				fmt.Sprintf("SIPStation did not change %s; it keeps its previous settings and location, and its "+
@@ -1140,6 +1175,13 @@ func (r *numberResource) Update(ctx context.Context, req resource.UpdateRequest,
 	// Only the plan's own marker goes; whatever else is private stays.
 	resp.Diagnostics.Append(resp.Private.SetKey(ctx, privatePlannedFromPrior, nil)...)
 	resp.Diagnostics.Append(resp.State.Set(ctx, plan)...)
+}
+
+// numberGone reports whether SIPStation answers that the account no longer
+// holds e164 (not found, or cancelled); an unanswered read is not gone.
+func (r *numberResource) numberGone(ctx context.Context, e164 string) bool {
+	n, err := r.client.GetNumber(ctx, e164)
+	return errors.Is(err, sipstation.ErrNotFound) || (err == nil && n.Status == sipstation.StatusCancelled)
 }
 
 // updateHint says what to do about a failed update u.
@@ -1183,7 +1225,7 @@ func (r *numberResource) Delete(ctx context.Context, req resource.DeleteRequest,
 		resp.Diagnostics.Append(resp.Private.SetKey(ctx, privatePlannedWithoutPrior, nil)...)
 		// Terraform re-plans the create half of a replace after this
 		// Delete: hand it the key, as Read does at plan time.
-		r.sawPendingOrder(ctx, req.State, s)
+		r.sawPendingOrder(ctx, req.State, s, true)
 		tflog.Info(ctx, "pending order left state", map[string]any{"id": e164})
 		return
 	}
