@@ -17,8 +17,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/hashicorp/terraform-plugin-framework/providerserver"
-	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
@@ -28,129 +26,6 @@ import (
 	"github.com/sipstation-community/terraform-provider-sipstation/internal/acctest"
 	"github.com/sipstation-community/terraform-provider-sipstation/internal/sipstation"
 )
-
-// dataDiagRecorder serves the provider and keeps every diagnostic of the
-// data-source calls (validate and read), with the attribute path each one
-// points at: terraform-plugin-testing can only match errors, and these
-// tests also assert warnings, one diagnostic per number, and that all of
-// them came from one call.
-type dataDiagRecorder struct {
-	mu    sync.Mutex
-	diags []dataDiag
-	calls map[string]int // "validate" and "read" calls so far
-	seq   int
-}
-
-type dataDiag struct {
-	Call, Severity, Summary, Detail, Attribute string
-	Seq                                        int // diagnostics of one call share it
-}
-
-func (r *dataDiagRecorder) factories() map[string]func() (tfprotov6.ProviderServer, error) {
-	return map[string]func() (tfprotov6.ProviderServer, error){
-		"sipstation": func() (tfprotov6.ProviderServer, error) {
-			s, err := providerserver.NewProtocol6WithError(New("test")())()
-			if err != nil {
-				return nil, err
-			}
-			return &dataRecordingServer{ProviderServer: s, rec: r}, nil
-		},
-	}
-}
-
-func (r *dataDiagRecorder) record(call string, diags []*tfprotov6.Diagnostic) {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	if r.calls == nil {
-		r.calls = map[string]int{}
-	}
-	r.calls[call]++
-	r.seq++
-	for _, d := range diags {
-		rd := dataDiag{Call: call, Severity: "warning", Summary: d.Summary, Detail: d.Detail, Seq: r.seq}
-		if d.Severity == tfprotov6.DiagnosticSeverityError {
-			rd.Severity = "error"
-		}
-		if d.Attribute != nil {
-			rd.Attribute = d.Attribute.String()
-		}
-		r.diags = append(r.diags, rd)
-	}
-}
-
-// find returns the diagnostics of a kind of call with a summary.
-func (r *dataDiagRecorder) find(call, summary string) []dataDiag {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	var out []dataDiag
-	for _, d := range r.diags {
-		if d.Call == call && d.Summary == summary {
-			out = append(out, d)
-		}
-	}
-	return out
-}
-
-func (r *dataDiagRecorder) count(call string) int {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	return r.calls[call]
-}
-
-func (r *dataDiagRecorder) all() []dataDiag {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	return append([]dataDiag(nil), r.diags...)
-}
-
-// requireReadWarning checks that the reads warned with summary, at least
-// once, each time with a detail holding every phrase.
-func (r *dataDiagRecorder) requireReadWarning(summary string, phrases ...string) error {
-	found := r.find("read", summary)
-	if len(found) == 0 {
-		return fmt.Errorf("no read warning %q was recorded; recorded: %+v", summary, r.all())
-	}
-	for _, d := range found {
-		if d.Severity != "warning" {
-			return fmt.Errorf("%q was a %s, want a warning", summary, d.Severity)
-		}
-		for _, p := range phrases {
-			if !strings.Contains(d.Detail, p) {
-				return fmt.Errorf("warning %q lacks %q:\n%s", summary, p, d.Detail)
-			}
-		}
-	}
-	return nil
-}
-
-// requireNoRead checks that no read returned a diagnostic with summary.
-func (r *dataDiagRecorder) requireNoRead(summary string) error {
-	if found := r.find("read", summary); len(found) > 0 {
-		return fmt.Errorf("unexpected read diagnostic %q: %+v", summary, found)
-	}
-	return nil
-}
-
-type dataRecordingServer struct {
-	tfprotov6.ProviderServer
-	rec *dataDiagRecorder
-}
-
-func (s *dataRecordingServer) ValidateDataResourceConfig(ctx context.Context, req *tfprotov6.ValidateDataResourceConfigRequest) (*tfprotov6.ValidateDataResourceConfigResponse, error) {
-	resp, err := s.ProviderServer.ValidateDataResourceConfig(ctx, req)
-	if resp != nil && req.TypeName == "sipstation_port_out_details" {
-		s.rec.record("validate", resp.Diagnostics)
-	}
-	return resp, err
-}
-
-func (s *dataRecordingServer) ReadDataSource(ctx context.Context, req *tfprotov6.ReadDataSourceRequest) (*tfprotov6.ReadDataSourceResponse, error) {
-	resp, err := s.ProviderServer.ReadDataSource(ctx, req)
-	if resp != nil && req.TypeName == "sipstation_port_out_details" {
-		s.rec.record("read", resp.Diagnostics)
-	}
-	return resp, err
-}
 
 // numbersAt is the attribute path of numbers[i] as tftypes prints it.
 func numbersAt(i int) string {
@@ -214,7 +89,7 @@ func TestAccPortOutDetailsDataSource_kit(t *testing.T) {
 	freeFrom := wantFeeFreeFrom(newer.ActivatedAt)
 	const ds = "data.sipstation_port_out_details.kit"
 
-	rec := &dataDiagRecorder{}
+	rec := &diagRecorder{}
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: rec.factories(),
 		Steps: []resource.TestStep{{
@@ -252,16 +127,16 @@ func TestAccPortOutDetailsDataSource_kit(t *testing.T) {
 				resource.TestCheckResourceAttrWith(ds, "statement_pdf_base64",
 					statementPDFCheck(loc.AccountNumber, "Acme Dental LLC", latest.Date, older.Number, tollFree.Number)),
 				func(*terraform.State) error {
-					return rec.requireReadWarning("Early Port-Out Fee",
+					return rec.requireWarning("data-read", "Early Port-Out Fee",
 						newer.Number, "25.00 USD", "on or after "+freeFrom, portDate)
 				},
 				func(*terraform.State) error {
-					for _, d := range rec.find("read", "Early Port-Out Fee") {
+					for _, d := range rec.find("data-read", "Early Port-Out Fee") {
 						if d.Attribute != numbersAt(2) {
 							return fmt.Errorf("the fee warning points at %s, want numbers[2]", d.Attribute)
 						}
 					}
-					return rec.requireNoRead("No Statement Yet")
+					return rec.requireNone("data-read", "No Statement Yet")
 				},
 			),
 		}},
@@ -300,7 +175,7 @@ func TestAccPortOutDetailsDataSource_newLocation(t *testing.T) {
 	did := api.order(loc.ID, sipstation.NumberOrder{Type: sipstation.TypeLocal, AreaCode: "512"})
 	const ds = "data.sipstation_port_out_details.kit"
 
-	rec := &dataDiagRecorder{}
+	rec := &diagRecorder{}
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: rec.factories(),
 		Steps: []resource.TestStep{{
@@ -321,10 +196,10 @@ func TestAccPortOutDetailsDataSource_newLocation(t *testing.T) {
 			},
 			Check: resource.ComposeTestCheckFunc(
 				func(*terraform.State) error {
-					return rec.requireReadWarning("Early Port-Out Fee", did.Number, "25.00 USD")
+					return rec.requireWarning("data-read", "Early Port-Out Fee", did.Number, "25.00 USD")
 				},
 				func(*terraform.State) error {
-					return rec.requireReadWarning("No Statement Yet", loc.ID, loc.AccountNumber,
+					return rec.requireWarning("data-read", "No Statement Yet", loc.ID, loc.AccountNumber,
 						fmt.Sprintf("billing day %d", loc.BillingDay))
 				},
 			),
@@ -332,7 +207,7 @@ func TestAccPortOutDetailsDataSource_newLocation(t *testing.T) {
 	})
 
 	// The date the warning gave is the date of the first statement.
-	warned := rec.find("read", "No Statement Yet")
+	warned := rec.find("data-read", "No Statement Yet")
 	m := regexp.MustCompile(`falls due on (\d{4}-\d{2}-\d{2})`).FindStringSubmatch(warned[0].Detail)
 	if m == nil {
 		t.Fatalf("the warning names no date:\n%s", warned[0].Detail)
@@ -376,7 +251,7 @@ func TestAccPortOutDetailsDataSource_refusals(t *testing.T) {
 	const neverHeld = "+16175550188"
 
 	numbers := []string{good.Number, onBranch.Number, cancelled.Number, ported.Number, pending.Number, theirs.Number, neverHeld}
-	rec := &dataDiagRecorder{}
+	rec := &diagRecorder{}
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: rec.factories(),
 		Steps: []resource.TestStep{{
@@ -397,10 +272,10 @@ func TestAccPortOutDetailsDataSource_refusals(t *testing.T) {
 		{5, "Number Not in This Account", []string{theirs.Number, "does not hold"}},
 		{6, "Number Not in This Account", []string{neverHeld, "does not hold"}},
 	}
-	errs := map[string]dataDiag{}
+	errs := map[string]recordedDiag{}
 	seqs := map[int]bool{}
 	for _, d := range rec.all() {
-		if d.Call != "read" || d.Severity != "error" {
+		if d.Call != "data-read" || d.Severity != "error" {
 			continue
 		}
 		if _, dup := errs[d.Attribute]; dup {
@@ -448,7 +323,7 @@ func TestAccPortOutDetailsDataSource_refusals(t *testing.T) {
 func TestAccPortOutDetailsDataSource_planTimeErrors(t *testing.T) {
 	t.Parallel()
 	env := acctest.New(t)
-	rec := &dataDiagRecorder{}
+	rec := &diagRecorder{}
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: rec.factories(),
 		Steps: []resource.TestStep{
@@ -468,11 +343,11 @@ func TestAccPortOutDetailsDataSource_planTimeErrors(t *testing.T) {
 		},
 	})
 
-	if n := rec.count("read"); n != 1 {
+	if n := rec.count("data-read"); n != 1 {
 		t.Errorf("the data source was read %d times, want once (only for the unknown location)", n)
 	}
-	invalid := map[string]dataDiag{}
-	for _, d := range rec.find("validate", "Invalid Phone Number") {
+	invalid := map[string]recordedDiag{}
+	for _, d := range rec.find("data-validate", "Invalid Phone Number") {
 		invalid[d.Attribute] = d
 	}
 	for _, i := range []int{0, 1, 4} {
@@ -488,7 +363,7 @@ func TestAccPortOutDetailsDataSource_planTimeErrors(t *testing.T) {
 	if len(invalid) != 3 {
 		t.Errorf("Invalid Phone Number at %d places, want 3 (numbers[0], [1], [4])", len(invalid))
 	}
-	twice := rec.find("validate", "Number Listed Twice")
+	twice := rec.find("data-validate", "Number Listed Twice")
 	if len(twice) == 0 || twice[0].Attribute != numbersAt(3) || !strings.Contains(twice[0].Detail, "+14155550123") {
 		t.Errorf("want one Number Listed Twice at numbers[3] naming +14155550123; got %+v", twice)
 	}
@@ -500,7 +375,7 @@ func TestAccPortOutDetailsDataSource_planTimeErrors(t *testing.T) {
 func TestAccPortOutDetailsDataSource_portDateInPast(t *testing.T) {
 	t.Parallel()
 	env := acctest.New(t)
-	rec := &dataDiagRecorder{}
+	rec := &diagRecorder{}
 	yesterday := time.Now().UTC().AddDate(0, 0, -1).Format(time.DateOnly)
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: rec.factories(),
@@ -509,7 +384,7 @@ func TestAccPortOutDetailsDataSource_portDateInPast(t *testing.T) {
 			ExpectError: regexp.MustCompile(`Date in the Past[\s\S]*` + yesterday + ` is before today[\s\S]*FOC date`),
 		}},
 	})
-	if n := rec.count("read"); n != 0 {
+	if n := rec.count("data-read"); n != 0 {
 		t.Errorf("the data source was read %d times, want none: the date is refused before any API call", n)
 	}
 }
@@ -588,7 +463,7 @@ func TestAccPortOutDetailsDataSource_missingLOADetails(t *testing.T) {
 		kitHCL(loc.ID, []string{did.Number}, "")
 	const ds = "data.sipstation_port_out_details.kit"
 
-	rec := &dataDiagRecorder{}
+	rec := &diagRecorder{}
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: rec.factories(),
 		Steps: []resource.TestStep{
@@ -602,12 +477,12 @@ func TestAccPortOutDetailsDataSource_missingLOADetails(t *testing.T) {
 				},
 				Check: resource.ComposeTestCheckFunc(
 					func(*terraform.State) error {
-						return rec.requireReadWarning("No Organization Name on File", loc.ID, "no organization name")
+						return rec.requireWarning("data-read", "No Organization Name on File", loc.ID, "no organization name")
 					},
 					func(*terraform.State) error {
-						return rec.requireReadWarning("No Service Address on File", loc.ID, "no service address")
+						return rec.requireWarning("data-read", "No Service Address on File", loc.ID, "no service address")
 					},
-					func(*terraform.State) error { return rec.requireNoRead("Service Address Incomplete") },
+					func(*terraform.State) error { return rec.requireNone("data-read", "Service Address Incomplete") },
 				),
 			},
 			{
@@ -624,10 +499,10 @@ func TestAccPortOutDetailsDataSource_missingLOADetails(t *testing.T) {
 				},
 				Check: resource.ComposeTestCheckFunc(
 					func(*terraform.State) error {
-						return rec.requireReadWarning("Service Address Incomplete", loc.ID, "has no city, zip on file")
+						return rec.requireWarning("data-read", "Service Address Incomplete", loc.ID, "has no city, zip on file")
 					},
-					func(*terraform.State) error { return rec.requireNoRead("No Organization Name on File") },
-					func(*terraform.State) error { return rec.requireNoRead("No Service Address on File") },
+					func(*terraform.State) error { return rec.requireNone("data-read", "No Organization Name on File") },
+					func(*terraform.State) error { return rec.requireNone("data-read", "No Service Address on File") },
 				),
 			},
 		},

@@ -35,8 +35,10 @@ var testAccProtoV6ProviderFactories = map[string]func() (tfprotov6.ProviderServe
 type diagRecorder struct {
 	mu    sync.Mutex
 	diags []recordedDiag
-	calls map[string]int // calls per kind: "plan", "read", "apply", "configure", "validate"
-	seq   int            // calls of any kind so far
+	// calls per kind: "plan", "read", "apply", "configure", "validate" of
+	// the provider and resources; "data-validate", "data-read" of data sources
+	calls map[string]int
+	seq   int // calls of any kind so far
 	// beforeApply, when set, runs before each ApplyResourceChange: the gap
 	// between a plan and its apply, where the outside world can change.
 	beforeApply func(req *tfprotov6.ApplyResourceChangeRequest)
@@ -47,6 +49,9 @@ type diagRecorder struct {
 // recordedDiag is one diagnostic and the call that returned it.
 type recordedDiag struct {
 	Call, TypeName, Severity, Summary, Detail string
+	// Attribute is the path the diagnostic points at, as tftypes prints
+	// it; "" for none.
+	Attribute string
 	// Seq numbers the calls: diagnostics of one call share it.
 	Seq int
 }
@@ -76,7 +81,11 @@ func (r *diagRecorder) record(call, typeName string, diags []*tfprotov6.Diagnost
 		if d.Severity == tfprotov6.DiagnosticSeverityError {
 			severity = "error"
 		}
-		r.diags = append(r.diags, recordedDiag{Call: call, TypeName: typeName, Severity: severity, Summary: d.Summary, Detail: d.Detail, Seq: r.seq})
+		rd := recordedDiag{Call: call, TypeName: typeName, Severity: severity, Summary: d.Summary, Detail: d.Detail, Seq: r.seq}
+		if d.Attribute != nil {
+			rd.Attribute = d.Attribute.String()
+		}
+		r.diags = append(r.diags, rd)
 	}
 }
 
@@ -124,6 +133,15 @@ func (r *diagRecorder) requireWarning(call, summary string, phrases ...string) e
 				return fmt.Errorf("warning %q lacks %q:\n%s", summary, p, d.Detail)
 			}
 		}
+	}
+	return nil
+}
+
+// requireNone is a check that no call of a kind returned a diagnostic with
+// summary.
+func (r *diagRecorder) requireNone(call, summary string) error {
+	if found := r.find(call, summary); len(found) > 0 {
+		return fmt.Errorf("unexpected %s diagnostic %q: %+v", call, summary, found)
 	}
 	return nil
 }
@@ -186,6 +204,22 @@ func (s *recordingServer) ReadResource(ctx context.Context, req *tfprotov6.ReadR
 	resp, err := s.ProviderServer.ReadResource(ctx, req)
 	if resp != nil {
 		s.rec.record("read", req.TypeName, resp.Diagnostics)
+	}
+	return resp, err
+}
+
+func (s *recordingServer) ValidateDataResourceConfig(ctx context.Context, req *tfprotov6.ValidateDataResourceConfigRequest) (*tfprotov6.ValidateDataResourceConfigResponse, error) {
+	resp, err := s.ProviderServer.ValidateDataResourceConfig(ctx, req)
+	if resp != nil {
+		s.rec.record("data-validate", req.TypeName, resp.Diagnostics)
+	}
+	return resp, err
+}
+
+func (s *recordingServer) ReadDataSource(ctx context.Context, req *tfprotov6.ReadDataSourceRequest) (*tfprotov6.ReadDataSourceResponse, error) {
+	resp, err := s.ProviderServer.ReadDataSource(ctx, req)
+	if resp != nil {
+		s.rec.record("data-read", req.TypeName, resp.Diagnostics)
 	}
 	return resp, err
 }
