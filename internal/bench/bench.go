@@ -43,8 +43,8 @@ type Options struct {
 	Sizes       []int         // numbers per plan: 100, 1000, 5000
 	Latency     time.Duration // of the realistic cases: 50ms
 	Rate        float64       // requests per second per key: 20
-	ApplyDIDs   int           // new DIDs applied with -parallelism=10: 200
-	Workspaces  int           // planned in parallel on one key: 4
+	ApplyDIDs   int           // new DIDs applied with -parallelism=10; 0: none
+	Workspaces  int           // planned in parallel on one key; 0: none
 	PerWorkload int           // numbers per parallel workspace: 500
 	// ProfileSize is the N whose zero-latency plan (c) runs under a CPU
 	// profile, written to WorkDir/cpu.pprof; 0: none.
@@ -64,12 +64,6 @@ func (o *Options) defaults() {
 	}
 	if o.Rate == 0 {
 		o.Rate = 20
-	}
-	if o.ApplyDIDs == 0 {
-		o.ApplyDIDs = 200
-	}
-	if o.Workspaces == 0 {
-		o.Workspaces = 4
 	}
 	if o.PerWorkload == 0 {
 		o.PerWorkload = 500
