@@ -203,8 +203,14 @@ func Run(ctx context.Context, o Options) (*Report, error) {
 		rep.Apply = a
 	}
 	if o.Workspaces > 0 {
+		locs := make([]parallelLocation, o.Workspaces)
+		for i := range locs {
+			if locs[i].id, locs[i].nums, err = e.location(ctx, o.PerWorkload); err != nil {
+				return nil, err
+			}
+		}
 		for _, byList := range []bool{true, false} {
-			p, err := e.parallel(ctx, byList)
+			p, err := e.parallel(ctx, byList, locs)
 			if err != nil {
 				return nil, err
 			}
@@ -768,15 +774,16 @@ func (e *env) apply(ctx context.Context) (*Apply, error) {
 
 // parallel plans Workspaces workspaces of PerWorkload numbers at once, one
 // location each, all on one key, at the realistic latency and limit.
-func (e *env) parallel(ctx context.Context, byList bool) (*Parallel, error) {
-	dirs := make([]string, e.o.Workspaces)
-	for i := range dirs {
-		loc, nums, err := e.location(ctx, e.o.PerWorkload)
-		if err != nil {
-			return nil, err
-		}
+type parallelLocation struct {
+	id   string
+	nums []sipstation.Number
+}
+
+func (e *env) parallel(ctx context.Context, byList bool, locs []parallelLocation) (*Parallel, error) {
+	dirs := make([]string, len(locs))
+	for i, l := range locs {
 		dirs[i] = filepath.Join(e.o.WorkDir, fmt.Sprintf("parallel-%v-%d", byList, i))
-		if err := e.workspace(dirs[i], Cases[0], loc, nums, byList); err != nil {
+		if err := e.workspace(dirs[i], Cases[0], l.id, l.nums, byList); err != nil {
 			return nil, err
 		}
 	}

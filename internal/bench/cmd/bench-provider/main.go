@@ -39,6 +39,7 @@ func run() error {
 	which := flag.String("provider", "sipstation", "sipstation or noop")
 	reattachFile := flag.String("reattach-file", "", "file to write the TF_REATTACH_PROVIDERS value to (required)")
 	cpuProfile := flag.String("cpuprofile", "", "write a CPU profile here when stopped")
+	memProfile := flag.String("memprofile", "", "write a heap profile (of what is still held, without a GC first) here when stopped")
 	flag.Parse()
 	if *reattachFile == "" {
 		return errors.New("-reattach-file is required")
@@ -64,6 +65,15 @@ func run() error {
 		defer func() {
 			pprof.StopCPUProfile()
 			_ = f.Close()
+		}()
+	}
+
+	if *memProfile != "" {
+		defer func() {
+			if f, err := os.Create(*memProfile); err == nil {
+				_ = pprof.Lookup("heap").WriteTo(f, 0)
+				_ = f.Close()
+			}
 		}()
 	}
 

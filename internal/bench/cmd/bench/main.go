@@ -5,6 +5,7 @@ package main
 
 import (
 	"context"
+	"encoding/json"
 	"flag"
 	"fmt"
 	"os"
@@ -37,7 +38,21 @@ func run() error {
 	perWorkspace := flag.Int("per-workspace", 500, "numbers per parallel workspace")
 	profile := flag.Int("profile", 1000, "N whose zero-latency plan is CPU-profiled; 0: none")
 	work := flag.String("work", "", "scratch directory (default: a new temporary one, removed after)")
+	saveJSON := flag.String("json", "", "also save the measures here, as JSON")
+	render := flag.String("render", "", "measure nothing: write the report from measures saved with -json")
 	flag.Parse()
+
+	if *render != "" {
+		data, err := os.ReadFile(*render)
+		if err != nil {
+			return err
+		}
+		var rep bench.Report
+		if err := json.Unmarshal(data, &rep); err != nil {
+			return fmt.Errorf("-render %s: %w", *render, err)
+		}
+		return writeReport(&rep, *out, *notes)
+	}
 
 	o := bench.Options{Cases: *cases, ApplyDIDs: *apply, Workspaces: *workspaces, PerWorkload: *perWorkspace, ProfileSize: *profile}
 	for _, s := range strings.Split(*sizes, ",") {
@@ -80,14 +95,28 @@ func run() error {
 	fmt.Println()
 	fmt.Print(rep.Targets())
 	fmt.Printf("took %s\n", time.Since(start).Round(time.Second))
-	if *out == "" {
+	if *saveJSON != "" {
+		data, err := json.MarshalIndent(rep, "", "  ")
+		if err != nil {
+			return err
+		}
+		if err := os.WriteFile(*saveJSON, data, 0o644); err != nil {
+			return err
+		}
+	}
+	return writeReport(rep, *out, *notes)
+}
+
+func writeReport(rep *bench.Report, out, notes string) error {
+	if out == "" {
 		return nil
 	}
 	var extra []byte
-	if *notes != "" {
-		if extra, err = os.ReadFile(*notes); err != nil {
+	if notes != "" {
+		var err error
+		if extra, err = os.ReadFile(notes); err != nil {
 			return fmt.Errorf("-notes: %w", err)
 		}
 	}
-	return os.WriteFile(*out, []byte(rep.Markdown(string(extra))), 0o644)
+	return os.WriteFile(out, []byte(rep.Markdown(string(extra))), 0o644)
 }
