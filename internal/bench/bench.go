@@ -320,6 +320,18 @@ func (e *env) metrics() (emulator.Metrics, error) {
 	return m, err
 }
 
+// apiRequests counts the /v1 requests of m: the API's, not the benchmark's
+// own calls to the emulator's control routes.
+func apiRequests(m emulator.Metrics) int64 {
+	var n int64
+	for route, rm := range m.Routes {
+		if strings.Contains(route, " /v1/") || strings.HasSuffix(route, " /v1") {
+			n += rm.Count
+		}
+	}
+	return n
+}
+
 // location creates a location holding n numbers, ordered through the API
 // with no latency and no limit, and returns them.
 func (e *env) location(ctx context.Context, n int) (string, []sipstation.Number, error) {
@@ -570,7 +582,7 @@ func (e *env) plan(ctx context.Context, c Case, loc string, nums []sipstation.Nu
 	}
 	p := &Plan{
 		N: len(nums), Case: c, Wall: res.wall, TerraformCPU: res.cpu, Changes: res.code == 2,
-		Requests: after.TotalRequests - before.TotalRequests, Limited: after.RateLimited - before.RateLimited,
+		Requests: apiRequests(after) - apiRequests(before), Limited: after.RateLimited - before.RateLimited,
 	}
 	if prov != nil {
 		p.ProviderCPU, p.ProviderRSS, err = prov.usage()
@@ -762,7 +774,7 @@ func (e *env) apply(ctx context.Context) (*Apply, error) {
 	}
 	a := &Apply{
 		DIDs: len(free), Parallelism: parallelism, Wall: res.wall, OK: res.code == 0,
-		Requests: after.TotalRequests - before.TotalRequests, Limited: after.RateLimited - before.RateLimited,
+		Requests: apiRequests(after) - apiRequests(before), Limited: after.RateLimited - before.RateLimited,
 		Surfaced: strings.Count(res.out, "too_many_requests") + strings.Count(res.out, "429 "),
 	}
 	if !a.OK {
@@ -812,7 +824,7 @@ func (e *env) parallel(ctx context.Context, byList bool, locs []parallelLocation
 	if err != nil {
 		return nil, err
 	}
-	p.Requests, p.Limited = after.TotalRequests-before.TotalRequests, after.RateLimited-before.RateLimited
+	p.Requests, p.Limited = apiRequests(after)-apiRequests(before), after.RateLimited-before.RateLimited
 	for i, r := range results {
 		p.Walls[i] = r.wall
 		if r.code != 0 && r.code != 2 {

@@ -57,7 +57,7 @@ func (r *Report) Targets() string {
 		check(ratio(a, c) <= 1.2, "N = 1,000: (a) within 1.2× of (c): %.2f×", ratio(a, c))
 		check(ratio(c, e) <= 1.5, "N = 1,000: (c) within 1.5× of (e): %.2f×", ratio(c, e))
 		limit := int64(math.Ceil(1000.0/1000)) + 2
-		check(a.Requests <= limit, "N = 1,000: the refresh of one location at most ceil(N/1000) + 2 = %d requests: %d (the key check, the list)", limit, a.Requests)
+		check(a.Requests <= limit, "N = 1,000: the refresh of one location at most ceil(N/1000) + 2 = %d requests: %d (the key check and one list page)", limit, a.Requests)
 	}
 	if a, c := r.find(5000, "a"), r.find(5000, "c"); a != nil && c != nil {
 		check(a.ProviderRSS < 150<<20, "N = 5,000: the provider's peak RSS under 150 MB: %d MB", a.ProviderRSS>>20)
