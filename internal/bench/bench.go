@@ -146,7 +146,6 @@ type env struct {
 	hs       *http.Server
 	key      string
 	tfrc     string // CLI config with dev_overrides for the built provider
-	tfVer    string
 }
 
 // Run measures everything Options asks for.
@@ -181,7 +180,7 @@ func Run(ctx context.Context, o Options) (*Report, error) {
 			}
 			p, err := e.plan(ctx, c, loc, nums)
 			if err != nil {
-				return nil, fmt.Errorf("N=%d, case (%s): %w", n, c.Letter, err)
+				return nil, fmt.Errorf("plan of %d numbers, case (%s): %w", n, c.Letter, err)
 			}
 			e.logf("N=%d (%s) %s: %s, %d requests, %d answered 429, provider CPU %s, peak RSS %d MB",
 				n, c.Letter, c.Name, p.Wall.Round(10*time.Millisecond), p.Requests, p.Limited, p.ProviderCPU.Round(10*time.Millisecond), p.ProviderRSS>>20)
@@ -370,7 +369,7 @@ func (e *env) location(ctx context.Context, n int) (string, []sipstation.Number,
 	}
 	close(next)
 	wg.Wait()
-	if err := errors.Join(append(errs, ctx.Err())...); err != nil {
+	if err := errors.Join(errors.Join(errs...), ctx.Err()); err != nil {
 		return "", nil, err
 	}
 	return loc.ID, nums, nil
@@ -625,7 +624,8 @@ func (e *env) terraform(ctx context.Context, dir string, env []string, args ...s
 type served struct {
 	cmd      *exec.Cmd
 	reattach string
-	done     chan error
+	done     chan struct{} // closed when the process exited, with err set
+	err      error
 }
 
 func (e *env) serve(ctx context.Context, dir, which, profile string) (*served, error) {
@@ -647,8 +647,11 @@ func (e *env) serve(ctx context.Context, dir, which, profile string) (*served, e
 	if err := cmd.Start(); err != nil {
 		return nil, err
 	}
-	s := &served{cmd: cmd, done: make(chan error, 1)}
-	go func() { s.done <- cmd.Wait() }()
+	s := &served{cmd: cmd, done: make(chan struct{})}
+	go func() {
+		s.err = cmd.Wait()
+		close(s.done)
+	}()
 	deadline := time.Now().Add(30 * time.Second)
 	for {
 		if data, err := os.ReadFile(file); err == nil && len(data) > 0 {
@@ -656,8 +659,8 @@ func (e *env) serve(ctx context.Context, dir, which, profile string) (*served, e
 			return s, nil
 		}
 		select {
-		case err := <-s.done:
-			return nil, fmt.Errorf("the bench provider exited before serving: %v", err)
+		case <-s.done:
+			return nil, fmt.Errorf("the bench provider exited before serving: %v", s.err)
 		case <-time.After(20 * time.Millisecond):
 		}
 		if time.Now().After(deadline) {
