@@ -147,7 +147,6 @@ func headerFloat(h http.Header, name string) (float64, bool) {
 
 // callState is what the retry policy knows of one call (all its attempts).
 type callState struct {
-	attempts int // attempts sent
 	failures int // 5xx answers and connection errors: what MaxRetries bounds
 	limited  int // 429 answers
 	// deadline bounds the retries of 429s: the context's, or, without one,

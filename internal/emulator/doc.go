@@ -44,7 +44,9 @@
 //
 // Numbers:
 //   - The pool is the fictional 555-0100..0199 lines of area codes 206 212 213
-//     303 305 312 404 415 512 617 702 720 and of every toll-free prefix, listed
+//     303 305 312 404 415 512 617 702 720, then of every other area code that
+//     can serve local numbers (NXX but not N11, N9X, 37X, 96X or toll-free;
+//     685 codes, 68,500 numbers), and of every toll-free prefix, listed
 //     and handed out in order. A valid number outside it is 409
 //     number_unavailable ("not in SIPStation's inventory"), as is an area code
 //     with no free number. Monthly rates: local 1.50, toll-free 2.00.

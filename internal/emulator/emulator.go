@@ -327,18 +327,19 @@ func (r *recorder) statusOr200() int {
 
 const maxBody = 1 << 20
 
-// api registers a /v1 route: rate limit, latency, faults, authentication,
+// api registers a /v1 route: latency, rate limit, faults, authentication,
 // idempotency, then the handler in a transaction committed before answering.
 func (s *Server) api(pattern string, h handler) {
 	s.mux.HandleFunc(pattern, func(w http.ResponseWriter, r *http.Request) {
 		token := bearerToken(r)
+		// The latency comes first: a 429 costs a client the round trip too.
+		if err := s.delay(r.Context()); err != nil {
+			return // the client is gone; nothing was executed
+		}
 		if e := s.admit(w, token); e != nil {
 			s.metrics.rateLimited()
 			writeError(w, e)
 			return
-		}
-		if err := s.delay(r.Context()); err != nil {
-			return // the client is gone; nothing was executed
 		}
 		if e := s.faults.before(&s.metrics, r.Method); e != nil {
 			writeError(w, e)

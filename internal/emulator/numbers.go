@@ -3,6 +3,7 @@ package emulator
 import (
 	"encoding/json"
 	"fmt"
+	"iter"
 	"maps"
 	"net/http"
 	"slices"
@@ -13,9 +14,49 @@ import (
 	"github.com/sipstation-community/terraform-provider-sipstation/internal/sipstation"
 )
 
-// The seeded pool: the fictional 555-0100..0199 lines of a dozen area codes
-// and of every toll-free prefix. Deterministic, so tests can name numbers.
-var poolAreaCodes = []string{"206", "212", "213", "303", "305", "312", "404", "415", "512", "617", "702", "720"}
+// The seeded pool: the fictional 555-0100..0199 lines of every area code
+// that can serve local numbers, and of every toll-free prefix. A dozen
+// area codes come first, in this order, and then the others in numeric
+// order: deterministic, so tests can name numbers and know which one an
+// order by area code gets. That is about 68,500 local numbers, enough for a
+// location of tens of thousands.
+var firstAreaCodes = []string{"206", "212", "213", "303", "305", "312", "404", "415", "512", "617", "702", "720"}
+
+// poolAreaCodes are the pool's local area codes, in pool order.
+var poolAreaCodes = func() []string {
+	codes := slices.Clone(firstAreaCodes)
+	for ac := 200; ac <= 999; ac++ {
+		code := strconv.Itoa(ac)
+		if localAreaCode(code) && !slices.Contains(firstAreaCodes, code) {
+			codes = append(codes, code)
+		}
+	}
+	return codes
+}()
+
+// poolAreaCodeSet answers inPool without a walk through 685 codes.
+var poolAreaCodeSet = func() map[string]bool {
+	m := map[string]bool{}
+	for _, ac := range poolAreaCodes {
+		m[ac] = true
+	}
+	for _, ac := range sipstation.TollFreePrefixes {
+		m[ac] = true
+	}
+	return m
+}()
+
+// localAreaCode reports whether a three-digit code can be a geographic area
+// code: NXX, but not N11 (service codes such as 411 and 911), N9X (kept for
+// expanding the plan), 37X and 96X (reserved) or a toll-free prefix.
+func localAreaCode(code string) bool {
+	switch {
+	case !sipstation.IsAreaCode(code), code[1:] == "11", code[1] == '9',
+		code[:2] == "37", code[:2] == "96", slices.Contains(sipstation.TollFreePrefixes, code):
+		return false
+	}
+	return true
+}
 
 const (
 	localRateCents    = 150 // monthly rate of a local DID
@@ -26,31 +67,32 @@ const (
 	respOrg           = "SIPS1"             // the RespOrg of SIPStation's toll-free numbers
 )
 
-// poolNumbers lists the pool's numbers of a type, optionally of one area code
-// (a toll-free prefix for toll-free numbers), in order.
-func poolNumbers(typ, areaCode string) []string {
+// poolNumbers yields the pool's numbers of a type, optionally of one area
+// code (a toll-free prefix for toll-free numbers), in order.
+func poolNumbers(typ, areaCode string) iter.Seq[string] {
 	codes := poolAreaCodes
 	if typ == sipstation.TypeTollFree {
 		codes = sipstation.TollFreePrefixes
 	}
-	var out []string
-	for _, ac := range codes {
-		if areaCode != "" && ac != areaCode {
-			continue
-		}
-		for line := 100; line <= 199; line++ {
-			out = append(out, fmt.Sprintf("+1%s555%04d", ac, line))
+	return func(yield func(string) bool) {
+		for _, ac := range codes {
+			if areaCode != "" && ac != areaCode {
+				continue
+			}
+			for line := 100; line <= 199; line++ {
+				if !yield("+1" + ac + "5550" + strconv.Itoa(line)) {
+					return
+				}
+			}
 		}
 	}
-	return out
 }
 
 func inPool(n string) bool {
 	if len(n) != 12 || n[5:8] != "555" || n[8:10] != "01" {
 		return false
 	}
-	ac := sipstation.AreaCode(n)
-	return slices.Contains(poolAreaCodes, ac) || slices.Contains(sipstation.TollFreePrefixes, ac)
+	return poolAreaCodeSet[sipstation.AreaCode(n)]
 }
 
 func numberType(n string) string {
@@ -118,7 +160,7 @@ func listAvailableNumbers(c *call) (*result, error) {
 		return nil, err
 	}
 	out := []sipstation.AvailableNumber{}
-	for _, n := range poolNumbers(typ, areaCode) {
+	for n := range poolNumbers(typ, areaCode) {
 		if len(out) == limit {
 			break
 		}
@@ -199,7 +241,7 @@ func orderNumber(c *call) (*result, error) {
 		if err != nil {
 			return nil, err
 		}
-		for _, n := range poolNumbers(sipstation.TypeLocal, in.AreaCode) {
+		for n := range poolNumbers(sipstation.TypeLocal, in.AreaCode) {
 			if unavailable(c, n, latest[n]) == nil {
 				number = n
 				break

@@ -68,18 +68,19 @@ func redactKey(path string) string {
 	return strings.Join(segs, "/")
 }
 
-// trunk registers an account-key route: rate limit (per key), latency and
+// trunk registers an account-key route: latency, rate limit (per key) and
 // faults as on /v1, then the handler in a transaction. Failures answer the
 // API's {status: false, message} document.
 func (s *Server) trunk(pattern string, h handler) {
 	s.mux.HandleFunc(pattern, func(w http.ResponseWriter, r *http.Request) {
+		// The latency comes first, as on /v1: a 429 costs the round trip too.
+		if err := s.delay(r.Context()); err != nil {
+			return // the client is gone; nothing was executed
+		}
 		if e := s.admit(w, "account-key "+r.PathValue("key")); e != nil {
 			s.metrics.rateLimited()
 			writeTrunkError(w, e)
 			return
-		}
-		if err := s.delay(r.Context()); err != nil {
-			return // the client is gone; nothing was executed
 		}
 		if e := s.faults.before(&s.metrics, r.Method); e != nil {
 			writeTrunkError(w, e)

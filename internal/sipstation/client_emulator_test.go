@@ -407,7 +407,8 @@ func TestEmulatorTwoRequestsPerSecond(t *testing.T) {
 	t.Parallel()
 	env := acctest.New(t)
 	env.RequireEmulator(t)
-	c := emulatorClient(t, env, nil)
+	var logs logCapture
+	c := emulatorClient(t, env, logs.log)
 	loc := createLocation(t, c)
 	env.SetFaults(t, emulator.Faults{RateLimitPerS: 2})
 
@@ -430,5 +431,20 @@ func TestEmulatorTwoRequestsPerSecond(t *testing.T) {
 	m := env.Metrics(t)
 	if got := m.Count("GET /v1/locations/{id}"); got-m.RateLimited != calls {
 		t.Errorf("%d GETs of which %d answered 429; want %d executed", got, m.RateLimited, calls)
+	}
+	// Every 429 was an attempt of its own in the log, with its Retry-After.
+	logs.mu.Lock()
+	defer logs.mu.Unlock()
+	var limited int64
+	for _, e := range logs.entries {
+		if e["status"] == http.StatusTooManyRequests {
+			limited++
+			if e["retry_after"] == nil {
+				t.Errorf("a 429 logged without its Retry-After: %v", e)
+			}
+		}
+	}
+	if limited != m.RateLimited {
+		t.Errorf("%d attempts logged 429; the emulator answered %d", limited, m.RateLimited)
 	}
 }

@@ -17,11 +17,11 @@ const (
 	routeGet  = "GET /v1/numbers/{number}"
 )
 
-// orderLines orders +1415555<first>..<first+n-1> for a location.
-func orderLines(t *testing.T, c *sipstation.Client, locationID string, first, n int) []string {
+// orderLines orders +14155550100 and the n-1 lines after it for a location.
+func orderLines(t *testing.T, c *sipstation.Client, locationID string, n int) []string {
 	t.Helper()
 	var out []string
-	for line := first; line < first+n; line++ {
+	for line := 100; line < 100+n; line++ {
 		num := fmt.Sprintf("+1415555%04d", line)
 		if _, err := c.OrderNumber(t.Context(), locationID, sipstation.NumberOrder{Type: sipstation.TypeLocal, Number: num}); err != nil {
 			t.Fatalf("OrderNumber %s: %v", num, err)
@@ -47,7 +47,7 @@ func TestSnapshotOneListPerLocation(t *testing.T) {
 	env.RequireEmulator(t)
 	setup := emulatorClient(t, env, nil)
 	loc := createLocation(t, setup)
-	nums := orderLines(t, setup, loc.ID, 100, 40)
+	nums := orderLines(t, setup, loc.ID, 40)
 
 	c := emulatorClient(t, env, nil) // a fresh client, as a new Terraform command has
 	list0, get0 := counts(t, env)
@@ -90,7 +90,7 @@ func TestSnapshotMissingNumberFallsBack(t *testing.T) {
 	env.RequireEmulator(t)
 	setup := emulatorClient(t, env, nil)
 	from, to := createLocation(t, setup), createLocation(t, setup)
-	nums := orderLines(t, setup, from.ID, 100, 3)
+	nums := orderLines(t, setup, from.ID, 3)
 
 	c := emulatorClient(t, env, nil)
 	for _, num := range nums {
@@ -141,7 +141,7 @@ func TestSnapshotOff(t *testing.T) {
 	env.RequireEmulator(t)
 	setup := emulatorClient(t, env, nil)
 	loc := createLocation(t, setup)
-	nums := orderLines(t, setup, loc.ID, 100, 5)
+	nums := orderLines(t, setup, loc.ID, 5)
 	c, err := sipstation.New(sipstation.Config{Endpoint: env.Endpoint, APIKey: env.APIKey, NoSnapshot: true})
 	if err != nil {
 		t.Fatal(err)
@@ -165,7 +165,7 @@ func TestSnapshotListFailureFallsBack(t *testing.T) {
 	env.RequireEmulator(t)
 	setup := emulatorClient(t, env, nil)
 	loc := createLocation(t, setup)
-	nums := orderLines(t, setup, loc.ID, 100, 2)
+	nums := orderLines(t, setup, loc.ID, 2)
 	c, err := sipstation.New(sipstation.Config{Endpoint: env.Endpoint, APIKey: env.APIKey, Options: apihttp.Options{MaxRetries: -1}})
 	if err != nil {
 		t.Fatal(err)
