@@ -136,7 +136,7 @@ func TestAccPortOutDetailsDataSource_kit(t *testing.T) {
 							return fmt.Errorf("the fee warning points at %s, want numbers[2]", d.Attribute)
 						}
 					}
-					return rec.requireNone("data-read", "No Statement Yet")
+					return rec.requireNoDataRead("No Statement Yet")
 				},
 			),
 		}},
@@ -482,7 +482,7 @@ func TestAccPortOutDetailsDataSource_missingLOADetails(t *testing.T) {
 					func(*terraform.State) error {
 						return rec.requireWarning("data-read", "No Service Address on File", loc.ID, "no service address")
 					},
-					func(*terraform.State) error { return rec.requireNone("data-read", "Service Address Incomplete") },
+					func(*terraform.State) error { return rec.requireNoDataRead("Service Address Incomplete") },
 				),
 			},
 			{
@@ -501,8 +501,8 @@ func TestAccPortOutDetailsDataSource_missingLOADetails(t *testing.T) {
 					func(*terraform.State) error {
 						return rec.requireWarning("data-read", "Service Address Incomplete", loc.ID, "has no city, zip on file")
 					},
-					func(*terraform.State) error { return rec.requireNone("data-read", "No Organization Name on File") },
-					func(*terraform.State) error { return rec.requireNone("data-read", "No Service Address on File") },
+					func(*terraform.State) error { return rec.requireNoDataRead("No Organization Name on File") },
+					func(*terraform.State) error { return rec.requireNoDataRead("No Service Address on File") },
 				),
 			},
 		},

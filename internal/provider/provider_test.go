@@ -137,11 +137,11 @@ func (r *diagRecorder) requireWarning(call, summary string, phrases ...string) e
 	return nil
 }
 
-// requireNone is a check that no call of a kind returned a diagnostic with
-// summary.
-func (r *diagRecorder) requireNone(call, summary string) error {
-	if found := r.find(call, summary); len(found) > 0 {
-		return fmt.Errorf("unexpected %s diagnostic %q: %+v", call, summary, found)
+// requireNoDataRead is a check that no data-source read returned a
+// diagnostic with summary.
+func (r *diagRecorder) requireNoDataRead(summary string) error {
+	if found := r.find("data-read", summary); len(found) > 0 {
+		return fmt.Errorf("unexpected data-read diagnostic %q: %+v", summary, found)
 	}
 	return nil
 }
