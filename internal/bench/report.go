@@ -33,6 +33,9 @@ func (r *Report) Table() string {
 			reqs = fmt.Sprint(p.Requests)
 		}
 		name := p.Case.Name
+		if p.Runs > 1 {
+			name += fmt.Sprintf(" (median of %d)", p.Runs)
+		}
 		if p.Changes {
 			name += " (plan proposed changes)"
 		}
