@@ -54,7 +54,7 @@ type Options struct {
 	// Cases limits the plans run per size to these letters (a..e); all
 	// when empty.
 	Cases string
-	Log   io.Writer // progress; os.Stderr when nil
+	Log   io.Writer `json:"-"` // progress; os.Stderr when nil
 }
 
 func (o *Options) defaults() {
@@ -869,7 +869,7 @@ func (e *env) parallel(ctx context.Context, byList bool, locs []parallelLocation
 // pprofTop summarises the CPU profile of the profiled plan.
 func (e *env) pprofTop(ctx context.Context) (string, error) {
 	prof := filepath.Join(e.o.WorkDir, "cpu.pprof")
-	cmd := exec.CommandContext(ctx, "go", "tool", "pprof", "-top", "-nodecount=25", filepath.Join(e.bin, "bench-provider"), prof)
+	cmd := exec.CommandContext(ctx, "go", "tool", "pprof", "-top", "-cum", "-nodecount=40", filepath.Join(e.bin, "bench-provider"), prof)
 	cmd.Dir = e.o.Root
 	out, err := cmd.CombinedOutput()
 	if err != nil {

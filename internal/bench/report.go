@@ -119,7 +119,7 @@ func (r *Report) Markdown(profileNotes string) string {
 		b.WriteString("\n## Where the time goes\n\n")
 		b.WriteString(profileNotes)
 		if r.Profile != "" {
-			fmt.Fprintf(&b, "\nThe provider's CPU profile of plan (c) at N = %d (`go tool pprof -top`, flat and cumulative):\n\n```text\n%s```\n", o.ProfileSize, r.Profile)
+			fmt.Fprintf(&b, "\nThe provider's CPU profile of plan (c) at N = %d (`go tool pprof -top -cum`: the calls that hold the most time, with what they call):\n\n```text\n%s```\n", o.ProfileSize, r.Profile)
 		}
 	}
 	b.WriteString("\nRun it yourself with `make bench` (about a quarter of an hour; `go run ./internal/bench/cmd/bench -h` for its flags).\n")
