@@ -3,11 +3,11 @@
 package main
 
 import (
-	"context"
 	"flag"
 	"log"
 
-	"github.com/hashicorp/terraform-plugin-framework/providerserver"
+	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
+	"github.com/hashicorp/terraform-plugin-go/tfprotov6/tf6server"
 
 	"github.com/sipstation-community/terraform-provider-sipstation/internal/provider"
 )
@@ -15,18 +15,26 @@ import (
 // version is set at release time by goreleaser (-X main.version=...).
 var version string = "dev"
 
+const address = "registry.terraform.io/sipstation-community/sipstation"
+
 func main() {
 	var debug bool
 
 	flag.BoolVar(&debug, "debug", false, "set to true to run the provider with support for debuggers like delve")
 	flag.Parse()
 
-	opts := providerserver.ServeOpts{
-		Address: "registry.terraform.io/sipstation-community/sipstation",
-		Debug:   debug,
+	if err := provider.QuietSDKLogsUnlessAsked(); err != nil {
+		log.Fatal(err.Error())
 	}
-
-	if err := providerserver.Serve(context.Background(), provider.New(version), opts); err != nil {
+	server, err := provider.ProtocolServer(version)()
+	if err != nil {
+		log.Fatal(err.Error())
+	}
+	var opts []tf6server.ServeOpt
+	if debug {
+		opts = append(opts, tf6server.WithManagedDebug())
+	}
+	if err := tf6server.Serve(address, func() tfprotov6.ProviderServer { return server }, opts...); err != nil {
 		log.Fatal(err.Error())
 	}
 }

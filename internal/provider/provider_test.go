@@ -10,7 +10,6 @@ import (
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
-	"github.com/hashicorp/terraform-plugin-framework/providerserver"
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/plancheck"
@@ -24,7 +23,7 @@ import (
 // Terraform (or OpenTofu) binary that terraform-plugin-testing runs. Every
 // Terraform-driven test of this package uses it.
 var testAccProtoV6ProviderFactories = map[string]func() (tfprotov6.ProviderServer, error){
-	"sipstation": providerserver.NewProtocol6WithError(New("test")()),
+	"sipstation": ProtocolServer("test"),
 }
 
 // diagRecorder serves the provider like testAccProtoV6ProviderFactories and
@@ -59,7 +58,7 @@ type recordedDiag struct {
 func (r *diagRecorder) factories() map[string]func() (tfprotov6.ProviderServer, error) {
 	return map[string]func() (tfprotov6.ProviderServer, error){
 		"sipstation": func() (tfprotov6.ProviderServer, error) {
-			s, err := providerserver.NewProtocol6WithError(New("test")())()
+			s, err := ProtocolServer("test")()
 			if err != nil {
 				return nil, err
 			}

@@ -20,8 +20,8 @@ import (
 
 	"github.com/hashicorp/go-hclog"
 	"github.com/hashicorp/go-plugin"
-	"github.com/hashicorp/terraform-plugin-framework/provider"
 	"github.com/hashicorp/terraform-plugin-framework/providerserver"
+	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6/tf6server"
 
 	"github.com/sipstation-community/terraform-provider-sipstation/internal/bench"
@@ -44,13 +44,22 @@ func run() error {
 	if *reattachFile == "" {
 		return errors.New("-reattach-file is required")
 	}
+	// The SIPStation provider is served as its main.go serves it; the
+	// do-nothing one as the framework serves any provider, the floor.
 	var address string
-	var factory func() provider.Provider
+	var server tfprotov6.ProviderServer
 	switch *which {
 	case "sipstation":
-		address, factory = bench.SipstationAddress, sipprovider.New("bench")
+		if err := sipprovider.QuietSDKLogsUnlessAsked(); err != nil {
+			return err
+		}
+		s, err := sipprovider.ProtocolServer("bench")()
+		if err != nil {
+			return err
+		}
+		address, server = bench.SipstationAddress, s
 	case "noop":
-		address, factory = bench.NoopAddress, bench.NewNoop
+		address, server = bench.NoopAddress, providerserver.NewProtocol6(bench.NewNoop())()
 	default:
 		return fmt.Errorf("-provider %q: want sipstation or noop", *which)
 	}
@@ -83,7 +92,7 @@ func run() error {
 	closed := make(chan struct{})
 	errc := make(chan error, 1)
 	go func() {
-		errc <- tf6server.Serve(address, providerserver.NewProtocol6(factory()),
+		errc <- tf6server.Serve(address, func() tfprotov6.ProviderServer { return server },
 			tf6server.WithDebug(ctx, reattach, closed),
 			tf6server.WithGoPluginLogger(hclog.NewNullLogger()))
 	}()
