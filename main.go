@@ -23,7 +23,7 @@ func main() {
 	flag.BoolVar(&debug, "debug", false, "set to true to run the provider with support for debuggers like delve")
 	flag.Parse()
 
-	if err := provider.QuietSDKLogsUnlessAsked(); err != nil {
+	if err := provider.PrepareProcess(); err != nil {
 		log.Fatal(err.Error())
 	}
 	server, err := provider.ProtocolServer(version)()

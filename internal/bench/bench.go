@@ -3,9 +3,10 @@
 // and without its refresh by list, against the floors of N terraform_data
 // and of a framework provider that does nothing. It builds its states
 // directly (numbers ordered through the API, the state file written), runs
-// the real terraform, and owns the provider process (a debug server
-// Terraform attaches to), so it can read that process's CPU time and peak
-// RSS, and profile it. `make bench` runs it through cmd/bench.
+// the real terraform, which launches the providers as it launches any
+// (cmd/bench-provider, through dev_overrides); each provider process writes
+// its CPU time and peak RSS when it stops, and can be profiled. `make bench`
+// runs it through cmd/bench.
 package bench
 
 import (
@@ -26,7 +27,6 @@ import (
 	"strconv"
 	"strings"
 	"sync"
-	"syscall"
 	"time"
 
 	"github.com/sipstation-community/terraform-provider-sipstation/internal/emulator"
@@ -228,25 +228,28 @@ func (e *env) logf(format string, args ...any) {
 	_, _ = fmt.Fprintf(e.o.Log, "bench: "+format+"\n", args...)
 }
 
-// build compiles the bench provider (served for the plans) and the real
-// provider binary (launched by Terraform for the apply and the parallel
-// workspaces).
+// build compiles the bench provider and writes the CLI config that makes
+// Terraform launch it for both providers of the benchmark, through a
+// wrapper script per provider.
 func (e *env) build(ctx context.Context) error {
 	if err := os.MkdirAll(e.bin, 0o755); err != nil {
 		return err
 	}
-	for _, b := range []struct{ out, pkg string }{
-		{"bench-provider", "./internal/bench/cmd/bench-provider"},
-		{"terraform-provider-sipstation", "."},
-	} {
-		cmd := exec.CommandContext(ctx, "go", "build", "-o", filepath.Join(e.bin, b.out), b.pkg)
-		cmd.Dir = e.o.Root
-		if out, err := cmd.CombinedOutput(); err != nil {
-			return fmt.Errorf("go build %s: %w\n%s", b.pkg, err, out)
+	binary := filepath.Join(e.bin, "bench-provider")
+	cmd := exec.CommandContext(ctx, "go", "build", "-o", binary, "./internal/bench/cmd/bench-provider")
+	cmd.Dir = e.o.Root
+	if out, err := cmd.CombinedOutput(); err != nil {
+		return fmt.Errorf("go build the bench provider: %w\n%s", err, out)
+	}
+	for _, which := range []string{"sipstation", "noop"} {
+		script := fmt.Sprintf("#!/bin/sh\nexec %q -provider %s\n", binary, which)
+		if err := os.WriteFile(filepath.Join(e.bin, "terraform-provider-"+which), []byte(script), 0o755); err != nil {
+			return err
 		}
 	}
 	e.tfrc = filepath.Join(e.o.WorkDir, "dev.tfrc")
-	rc := fmt.Sprintf("provider_installation {\n  dev_overrides {\n    %q = %q\n  }\n  direct {}\n}\n", "sipstation-community/sipstation", e.bin)
+	rc := fmt.Sprintf("provider_installation {\n  dev_overrides {\n    %q = %q\n    %q = %q\n  }\n  direct {}\n}\n",
+		"sipstation-community/sipstation", e.bin, "bench/noop", e.bin)
 	return os.WriteFile(e.tfrc, []byte(rc), 0o644)
 }
 
@@ -570,26 +573,22 @@ func (e *env) plan(ctx context.Context, c Case, loc string, nums []sipstation.Nu
 			return nil, err
 		}
 	}
-	env := []string{"TF_CLI_CONFIG_FILE=" + filepath.Join(e.o.WorkDir, "empty.tfrc")}
-	if err := os.WriteFile(filepath.Join(e.o.WorkDir, "empty.tfrc"), nil, 0o644); err != nil {
+	stats := filepath.Join(dir, "stats")
+	if err := os.RemoveAll(stats); err != nil {
 		return nil, err
 	}
-	var prov *served
-	if c.Letter != "d" {
-		which := "sipstation"
-		if c.Letter == "e" {
-			which = "noop"
-		}
-		profile := ""
-		if c.Letter == "c" && len(nums) == e.o.ProfileSize {
-			profile = filepath.Join(e.o.WorkDir, "cpu.pprof")
-		}
-		var err error
-		if prov, err = e.serve(ctx, dir, which, profile); err != nil {
+	if err := os.MkdirAll(stats, 0o755); err != nil {
+		return nil, err
+	}
+	env := []string{"TF_CLI_CONFIG_FILE=" + e.tfrc, "BENCH_STATS_DIR=" + stats}
+	if c.Letter == "c" && len(nums) == e.o.ProfileSize {
+		if err := os.RemoveAll(e.profileDir()); err != nil {
 			return nil, err
 		}
-		defer prov.stop()
-		env = append(env, "TF_REATTACH_PROVIDERS="+prov.reattach)
+		if err := os.MkdirAll(e.profileDir(), 0o755); err != nil {
+			return nil, err
+		}
+		env = append(env, "BENCH_CPU_PROFILE_DIR="+e.profileDir())
 	}
 	before, err := e.metrics()
 	if err != nil {
@@ -610,11 +609,12 @@ func (e *env) plan(ctx context.Context, c Case, loc string, nums []sipstation.Nu
 		N: len(nums), Case: c, Wall: res.wall, TerraformCPU: res.cpu, Changes: res.code == 2,
 		Requests: apiRequests(after) - apiRequests(before), Limited: after.RateLimited - before.RateLimited,
 	}
-	if prov != nil {
-		p.ProviderCPU, p.ProviderRSS, err = prov.usage()
-		if err != nil {
+	if c.Letter != "d" {
+		if p.ProviderCPU, p.ProviderRSS, err = readStats(stats); err != nil {
 			return nil, err
 		}
+		// Terraform's rusage includes the provider processes it reaped.
+		p.TerraformCPU -= p.ProviderCPU
 	}
 	if p.Changes {
 		e.logf("N=%d (%s): the plan proposed changes:\n%s", len(nums), c.Letter, tail(res.out, 30))
@@ -647,101 +647,35 @@ func (e *env) terraform(ctx context.Context, dir string, env []string, args ...s
 	return &tfResult{code: ps.ExitCode(), wall: wall, cpu: ps.UserTime() + ps.SystemTime(), out: out.String()}, nil
 }
 
-// served is a provider process Terraform attaches to.
-type served struct {
-	cmd      *exec.Cmd
-	reattach string
-	done     chan struct{} // closed when the process exited, with err set
-	err      error
+// ProviderStats is what a bench provider process writes when it stops.
+type ProviderStats struct {
+	CPU     time.Duration // user+system
+	PeakRSS int64         // bytes
 }
 
-func (e *env) serve(ctx context.Context, dir, which, profile string) (*served, error) {
-	file := filepath.Join(dir, "reattach.json")
-	_ = os.Remove(file)
-	args := []string{"-provider", which, "-reattach-file", file}
-	if profile != "" {
-		args = append(args, "-cpuprofile", profile)
-	}
-	cmd := exec.CommandContext(ctx, filepath.Join(e.bin, "bench-provider"), args...)
-	// The plugin SDK logs every request to stderr in debug mode: keep it
-	// beside the workspace, out of the way.
-	logFile, err := os.Create(filepath.Join(dir, "provider.log"))
-	if err != nil {
-		return nil, err
-	}
-	defer func() { _ = logFile.Close() }()
-	cmd.Stdout, cmd.Stderr = io.Discard, logFile
-	if err := cmd.Start(); err != nil {
-		return nil, err
-	}
-	s := &served{cmd: cmd, done: make(chan struct{})}
-	go func() {
-		s.err = cmd.Wait()
-		close(s.done)
-	}()
-	deadline := time.Now().Add(30 * time.Second)
-	for {
-		if data, err := os.ReadFile(file); err == nil && len(data) > 0 {
-			s.reattach = string(data)
-			return s, nil
-		}
-		select {
-		case <-s.done:
-			return nil, fmt.Errorf("the bench provider exited before serving: %v", s.err)
-		case <-time.After(20 * time.Millisecond):
-		}
-		if time.Now().After(deadline) {
-			s.stop()
-			return nil, errors.New("the bench provider did not start serving within 30s")
-		}
-	}
-}
-
-// usage reads the process's CPU time and peak RSS from /proc (Linux).
-func (s *served) usage() (time.Duration, int64, error) {
-	pid := s.cmd.Process.Pid
-	status, err := os.ReadFile(fmt.Sprintf("/proc/%d/status", pid))
-	if err != nil {
-		return 0, 0, fmt.Errorf("read the provider's peak RSS (Linux /proc only): %w", err)
-	}
-	var rss int64
-	for line := range strings.Lines(string(status)) {
-		if v, ok := strings.CutPrefix(line, "VmHWM:"); ok {
-			kb, err := strconv.ParseInt(strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(v), "kB")), 10, 64)
-			if err != nil {
-				return 0, 0, fmt.Errorf("VmHWM %q: %w", v, err)
-			}
-			rss = kb << 10
-		}
-	}
-	stat, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
+// readStats adds up the CPU time of the provider processes of one plan
+// (Terraform may launch more than one) and keeps the highest peak RSS.
+func readStats(dir string) (cpu time.Duration, rss int64, err error) {
+	files, err := filepath.Glob(filepath.Join(dir, "stats-*.json"))
 	if err != nil {
 		return 0, 0, err
 	}
-	// Fields after the command name (which may hold spaces, in parens):
-	// utime and stime are the 14th and 15th of the line.
-	rest := string(stat[bytes.LastIndexByte(stat, ')')+2:])
-	f := strings.Fields(rest)
-	if len(f) < 13 {
-		return 0, 0, fmt.Errorf("unexpected /proc/%d/stat", pid)
+	if len(files) == 0 {
+		return 0, 0, fmt.Errorf("no provider process wrote its stats to %s (did Terraform kill it?)", dir)
 	}
-	ut, err1 := strconv.ParseInt(f[11], 10, 64)
-	st, err2 := strconv.ParseInt(f[12], 10, 64)
-	if err := errors.Join(err1, err2); err != nil {
-		return 0, 0, err
+	for _, f := range files {
+		data, err := os.ReadFile(f)
+		if err != nil {
+			return 0, 0, err
+		}
+		var s ProviderStats
+		if err := json.Unmarshal(data, &s); err != nil {
+			return 0, 0, fmt.Errorf("%s: %w", f, err)
+		}
+		cpu += s.CPU
+		rss = max(rss, s.PeakRSS)
 	}
-	const clockTicks = 100 // USER_HZ on Linux
-	return time.Duration(ut+st) * time.Second / clockTicks, rss, nil
-}
-
-func (s *served) stop() {
-	_ = s.cmd.Process.Signal(syscall.SIGINT)
-	select {
-	case <-s.done:
-	case <-time.After(10 * time.Second):
-		_ = s.cmd.Process.Kill()
-		<-s.done
-	}
+	return cpu, rss, nil
 }
 
 // apply orders ApplyDIDs new DIDs with -parallelism=10 at the realistic
@@ -866,10 +800,18 @@ func (e *env) parallel(ctx context.Context, byList bool, locs []parallelLocation
 	return p, nil
 }
 
-// pprofTop summarises the CPU profile of the profiled plan.
+// profileDir holds the CPU profiles of the profiled plan's provider
+// processes.
+func (e *env) profileDir() string { return filepath.Join(e.o.WorkDir, "profile") }
+
+// pprofTop summarises the CPU profiles of the profiled plan, merged.
 func (e *env) pprofTop(ctx context.Context) (string, error) {
-	prof := filepath.Join(e.o.WorkDir, "cpu.pprof")
-	cmd := exec.CommandContext(ctx, "go", "tool", "pprof", "-top", "-cum", "-nodecount=40", filepath.Join(e.bin, "bench-provider"), prof)
+	profs, err := filepath.Glob(filepath.Join(e.profileDir(), "cpu-*.pprof"))
+	if err != nil || len(profs) == 0 {
+		return "", fmt.Errorf("no CPU profile in %s: %v", e.profileDir(), err)
+	}
+	args := append([]string{"tool", "pprof", "-top", "-cum", "-nodecount=40", filepath.Join(e.bin, "bench-provider")}, profs...)
+	cmd := exec.CommandContext(ctx, "go", args...)
 	cmd.Dir = e.o.Root
 	out, err := cmd.CombinedOutput()
 	if err != nil {

@@ -82,7 +82,7 @@ func (r *Report) Markdown(profileNotes string) string {
 	var b strings.Builder
 	o := r.Options
 	b.WriteString("# Performance\n\n")
-	b.WriteString("This page is written by `make bench` (internal/bench); do not edit it by hand. It measures `terraform plan` over one location of N numbers against the bundled emulator, with the provider process owned by the benchmark (a debug server Terraform attaches to), so that its CPU time and peak RSS are the provider's own, not Terraform's.\n\n")
+	b.WriteString("This page is written by `make bench` (internal/bench); do not edit it by hand. It measures `terraform plan` over one location of N numbers against the bundled emulator, with Terraform launching the providers as it launches any (a benchmark build of each, through `dev_overrides`); every provider process writes its CPU time and peak RSS when it stops, so `provider CPU` is the providers' own and `terraform CPU` Terraform's without them.\n\n")
 	fmt.Fprintf(&b, "Run %s, %s, %d CPUs, load average %s at the start and %s at the end (a machine shared with other work: walls are indicative, ratios within one run are what counts); the whole run took %s.\n\n",
 		r.Started.Format("2006-01-02 15:04 MST"), r.Terraform, r.CPUs, r.LoadStart, r.LoadEnd, r.Took.Round(time.Second))
 	fmt.Fprintf(&b, "Cases (a) and (b) add %s of latency to every answer and limit the key to %g requests per second; (c) has neither. (d) is N `terraform_data` (no provider at all) and (e) a framework provider whose resource has six attributes and a Read that does nothing: the floors. Every plan refreshes a state of N numbers and proposes no change; `requests` counts what the emulator received during the plan, the provider's key check included.\n\n",

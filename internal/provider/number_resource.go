@@ -10,6 +10,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"reflect"
 	"strings"
 	"time"
 
@@ -1103,8 +1104,15 @@ func (r *numberResource) Read(ctx context.Context, req resource.ReadRequest, res
 		return
 	}
 
+	before := reflect.ValueOf(state).Elem().Interface()
 	resp.Diagnostics.Append(s.fromAPI(ctx, n, true)...)
 	resp.Diagnostics.Append(state.fromAPI(ctx, n, true)...)
+	// Most refreshes change nothing, and writing the same state back is the
+	// framework's dearest step of a Read (by reflection, attribute by
+	// attribute): resp.State already holds it.
+	if !resp.Diagnostics.HasError() && reflect.DeepEqual(before, reflect.ValueOf(state).Elem().Interface()) {
+		return
+	}
 	resp.Diagnostics.Append(resp.State.Set(ctx, state)...)
 }
 

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"os"
 	"runtime"
+	"runtime/debug"
 	"testing"
 	"weak"
 
@@ -120,11 +121,32 @@ func TestQuietSDKLogsUnlessAsked(t *testing.T) {
 			for _, name := range []string{"TF_LOG", "TF_LOG_PROVIDER", "TF_LOG_SDK"} {
 				t.Setenv(name, tc.env[name])
 			}
-			if err := QuietSDKLogsUnlessAsked(); err != nil {
+			if err := quietSDKLogsUnlessAsked(); err != nil {
 				t.Fatal(err)
 			}
 			if got := os.Getenv("TF_LOG_SDK"); got != tc.want {
 				t.Fatalf("TF_LOG_SDK = %q, want %q", got, tc.want)
+			}
+		})
+	}
+}
+
+func TestPrepareProcess_gcPace(t *testing.T) {
+	for _, tc := range []struct {
+		gogc string
+		want int
+	}{{"", 400}, {"150", 100}} {
+		t.Run("GOGC="+tc.gogc, func(t *testing.T) {
+			t.Setenv("GOGC", tc.gogc)
+			t.Setenv("TF_LOG_SDK", "") // PrepareProcess may set it
+			prev := debug.SetGCPercent(100)
+			defer debug.SetGCPercent(prev)
+			if err := PrepareProcess(); err != nil {
+				t.Fatal(err)
+			}
+			// With GOGC set, the runtime took it at start: the pace is left alone.
+			if got := debug.SetGCPercent(100); got != tc.want {
+				t.Fatalf("GC percent %d after PrepareProcess, want %d", got, tc.want)
 			}
 		})
 	}

@@ -1,25 +1,27 @@
-// Command bench-provider serves the SIPStation provider (-provider
-// sipstation) or the benchmark's do-nothing provider (-provider noop) as a
-// debug server that Terraform attaches to through TF_REATTACH_PROVIDERS, so
-// that the benchmark owns the provider process: it reads its CPU time and
-// peak RSS, and -cpuprofile writes a pprof CPU profile when it stops
-// (SIGINT or SIGTERM). Not for users: build the provider from the
-// repository root for that.
+// Command bench-provider is the provider binary Terraform launches in the
+// benchmark: the SIPStation provider (-provider sipstation), served as the
+// repository's main.go serves it, or the benchmark's do-nothing provider
+// (-provider noop), served as the framework serves any provider. Terraform
+// launches it as it launches any provider (through dev_overrides), so the
+// plan pays what a user's plan pays, reading the provider's logs included.
+//
+// When it stops, it writes its CPU time and peak RSS to
+// $BENCH_STATS_DIR/stats-<pid>.json, and with $BENCH_CPU_PROFILE_DIR set it
+// writes a pprof CPU profile there (cpu-<pid>.pprof). Not for users: build
+// the provider from the repository root for that.
 package main
 
 import (
-	"context"
 	"encoding/json"
-	"errors"
-	"flag"
 	"fmt"
 	"os"
-	"os/signal"
+	"path/filepath"
 	"runtime/pprof"
+	"strconv"
+	"strings"
 	"syscall"
+	"time"
 
-	"github.com/hashicorp/go-hclog"
-	"github.com/hashicorp/go-plugin"
 	"github.com/hashicorp/terraform-plugin-framework/providerserver"
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6/tf6server"
@@ -36,21 +38,14 @@ func main() {
 }
 
 func run() error {
-	which := flag.String("provider", "sipstation", "sipstation or noop")
-	reattachFile := flag.String("reattach-file", "", "file to write the TF_REATTACH_PROVIDERS value to (required)")
-	cpuProfile := flag.String("cpuprofile", "", "write a CPU profile here when stopped")
-	memProfile := flag.String("memprofile", "", "write a heap profile (of what is still held, without a GC first) here when stopped")
-	flag.Parse()
-	if *reattachFile == "" {
-		return errors.New("-reattach-file is required")
+	if len(os.Args) != 3 || os.Args[1] != "-provider" {
+		return fmt.Errorf("usage: bench-provider -provider sipstation|noop")
 	}
-	// The SIPStation provider is served as its main.go serves it; the
-	// do-nothing one as the framework serves any provider, the floor.
 	var address string
 	var server tfprotov6.ProviderServer
-	switch *which {
+	switch os.Args[2] {
 	case "sipstation":
-		if err := sipprovider.QuietSDKLogsUnlessAsked(); err != nil {
+		if err := sipprovider.PrepareProcess(); err != nil {
 			return err
 		}
 		s, err := sipprovider.ProtocolServer("bench")()
@@ -61,10 +56,10 @@ func run() error {
 	case "noop":
 		address, server = bench.NoopAddress, providerserver.NewProtocol6(bench.NewNoop())()
 	default:
-		return fmt.Errorf("-provider %q: want sipstation or noop", *which)
+		return fmt.Errorf("-provider %q: want sipstation or noop", os.Args[2])
 	}
-	if *cpuProfile != "" {
-		f, err := os.Create(*cpuProfile)
+	if dir := os.Getenv("BENCH_CPU_PROFILE_DIR"); dir != "" {
+		f, err := os.Create(filepath.Join(dir, fmt.Sprintf("cpu-%d.pprof", os.Getpid())))
 		if err != nil {
 			return err
 		}
@@ -76,43 +71,38 @@ func run() error {
 			_ = f.Close()
 		}()
 	}
+	// Serve returns when Terraform shuts the plugin down.
+	err := tf6server.Serve(address, func() tfprotov6.ProviderServer { return server })
+	if dir := os.Getenv("BENCH_STATS_DIR"); dir != "" {
+		err = writeStats(filepath.Join(dir, fmt.Sprintf("stats-%d.json", os.Getpid())))
+	}
+	return err
+}
 
-	if *memProfile != "" {
-		defer func() {
-			if f, err := os.Create(*memProfile); err == nil {
-				_ = pprof.Lookup("heap").WriteTo(f, 0)
-				_ = f.Close()
+// writeStats records this process's CPU time and peak RSS (Linux).
+func writeStats(file string) error {
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+		return fmt.Errorf("getrusage: %w", err)
+	}
+	status, err := os.ReadFile("/proc/self/status")
+	if err != nil {
+		return fmt.Errorf("read the peak RSS (Linux /proc only): %w", err)
+	}
+	var rss int64
+	for line := range strings.Lines(string(status)) {
+		if v, ok := strings.CutPrefix(line, "VmHWM:"); ok {
+			kb, err := strconv.ParseInt(strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(v), "kB")), 10, 64)
+			if err != nil {
+				return fmt.Errorf("VmHWM %q: %w", v, err)
 			}
-		}()
-	}
-
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	defer stop()
-	reattach := make(chan *plugin.ReattachConfig, 1)
-	closed := make(chan struct{})
-	errc := make(chan error, 1)
-	go func() {
-		errc <- tf6server.Serve(address, func() tfprotov6.ProviderServer { return server },
-			tf6server.WithDebug(ctx, reattach, closed),
-			tf6server.WithGoPluginLogger(hclog.NewNullLogger()))
-	}()
-	select {
-	case rc := <-reattach:
-		type addr struct{ Network, String string }
-		cfg := map[string]any{address: map[string]any{
-			"Protocol": string(rc.Protocol), "ProtocolVersion": rc.ProtocolVersion, "Pid": rc.Pid, "Test": true,
-			"Addr": addr{rc.Addr.Network(), rc.Addr.String()},
-		}}
-		data, err := json.Marshal(cfg)
-		if err != nil {
-			return err
+			rss = kb << 10
 		}
-		if err := os.WriteFile(*reattachFile, data, 0o600); err != nil {
-			return err
-		}
-	case err := <-errc:
-		return fmt.Errorf("serve: %w", err)
 	}
-	<-closed
-	return nil
+	cpu := time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+	data, err := json.Marshal(bench.ProviderStats{CPU: cpu, PeakRSS: rss})
+	if err != nil {
+		return err
+	}
+	return os.WriteFile(file, data, 0o644)
 }
