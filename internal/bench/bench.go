@@ -533,11 +533,14 @@ func writeState(path string, res stateResource) error {
 	return os.WriteFile(path, data, 0o644)
 }
 
-// quickPlan is the wall under which a plan is run three times and the
+// quickPlan is the wall under which a plan is run quickRuns times and the
 // median kept: a short plan is the one a busy machine skews most.
-const quickPlan = 15 * time.Second
+const (
+	quickPlan = 15 * time.Second
+	quickRuns = 5
+)
 
-// medianPlan measures a plan, three times when it is quick, and keeps the
+// medianPlan measures a plan, quickRuns times when it is quick, and keeps the
 // run of the median wall time. The plan to profile runs once more under
 // the profiler, whose measures are not kept: profiling slows it down.
 func (e *env) medianPlan(ctx context.Context, c Case, loc string, nums []sipstation.Number) (*Plan, error) {
@@ -551,7 +554,7 @@ func (e *env) medianPlan(ctx context.Context, c Case, loc string, nums []sipstat
 		return first, err
 	}
 	runs := []*Plan{first}
-	for range 2 {
+	for range quickRuns - 1 {
 		p, err := e.plan(ctx, c, loc, nums, false)
 		if err != nil {
 			return nil, err
@@ -559,8 +562,9 @@ func (e *env) medianPlan(ctx context.Context, c Case, loc string, nums []sipstat
 		runs = append(runs, p)
 	}
 	slices.SortFunc(runs, func(x, y *Plan) int { return cmp.Compare(x.Wall, y.Wall) })
-	runs[1].Runs = len(runs)
-	return runs[1], nil
+	median := runs[len(runs)/2]
+	median.Runs = len(runs)
+	return median, nil
 }
 
 // plan runs one terraform plan of case c and measures it, under the CPU
