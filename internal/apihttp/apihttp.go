@@ -14,6 +14,8 @@
 //     error this package returns;
 //   - plain http only to a loopback host, so a secret never crosses a
 //     network in clear text.
+//   - reads through a cache (ReadThrough): one fetch per key for all the
+//     callers that want it, which one of them giving up does not fail.
 //
 // It knows nothing of either API's paths, bodies or error documents: a
 // client builds the request and decodes the answer.

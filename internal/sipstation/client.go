@@ -63,7 +63,7 @@ func New(cfg Config) (*Client, error) {
 	}
 	c := &Client{baseURL: base, apiKey: cfg.APIKey, http: hc}
 	if !cfg.NoSnapshot {
-		c.snaps = newSnapshots()
+		c.snaps = new(snapshots)
 	}
 	return c, nil
 }

@@ -21,7 +21,6 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
-	"sync"
 
 	"github.com/sipstation-community/terraform-provider-sipstation/internal/apihttp"
 	"github.com/sipstation-community/terraform-provider-sipstation/internal/sipstation"
@@ -64,14 +63,9 @@ type Client struct {
 	key  string
 	http *apihttp.Client
 
-	mu  sync.Mutex
-	cur *fetch // the document, or the fetch of it in flight; nil when none
-}
-
-type fetch struct {
-	done chan struct{}
-	acct *Account
-	err  error
+	// full is the shared GET /2/full document, under the one key
+	// struct{}{}: the document, or the fetch of it in flight, or nothing.
+	full apihttp.ReadThrough[struct{}, *Account]
 }
 
 // New checks cfg and returns a Client. It makes no request.
@@ -157,45 +151,24 @@ func failover(num, dest Text) Failover {
 // since the last change, else a fresh GET /2/full. The Account is shared
 // between callers and must not be modified. A failed read is not kept.
 func (c *Client) Account(ctx context.Context) (*Account, error) {
-	c.mu.Lock()
-	f := c.cur
-	if f == nil {
-		f = &fetch{done: make(chan struct{})}
-		c.cur = f
-		// Detached from the caller's cancellation, so that a caller giving
-		// up does not fail the others waiting for the same fetch; each
-		// attempt is still bounded by the request timeout.
-		go c.run(context.WithoutCancel(ctx), f)
+	// The fetch is detached from the caller's cancellation, so that a
+	// caller giving up does not fail the others waiting for the same fetch;
+	// each attempt is still bounded by the request timeout.
+	acct, err := c.full.Get(ctx, struct{}{}, c.readFull)
+	if err != nil && ctx.Err() != nil && errors.Is(err, ctx.Err()) {
+		// This caller stopped waiting; say what it was waiting for (a
+		// failed fetch's own error says it already).
+		return nil, fmt.Errorf("read the SIPStation account: %w", err)
 	}
-	c.mu.Unlock()
-	select {
-	case <-f.done:
-		return f.acct, f.err
-	case <-ctx.Done():
-		return nil, fmt.Errorf("read the SIPStation account: %w", ctx.Err())
-	}
-}
-
-func (c *Client) run(ctx context.Context, f *fetch) {
-	f.acct, f.err = c.readFull(ctx)
-	if f.err != nil {
-		c.mu.Lock()
-		if c.cur == f {
-			c.cur = nil
-		}
-		c.mu.Unlock()
-	}
-	close(f.done)
+	return acct, err
 }
 
 // forget drops the shared document.
-func (c *Client) forget() {
-	c.mu.Lock()
-	c.cur = nil
-	c.mu.Unlock()
-}
+func (c *Client) forget() { c.full.Drop(struct{}{}) }
 
-func (c *Client) readFull(ctx context.Context) (*Account, error) {
+// readFull reads GET /2/full; it is the fetch of c.full, so it takes the
+// cache's key, of which there is one.
+func (c *Client) readFull(ctx context.Context, _ struct{}) (*Account, error) {
 	body, err := c.send(ctx, http.MethodGet, []string{"2", "full", c.key}, nil)
 	if err != nil {
 		return nil, fmt.Errorf("read the SIPStation account: %w", err)

@@ -198,6 +198,44 @@ func TestAccountSharedRead(t *testing.T) {
 	}
 }
 
+// The reader that starts the fetch gives up while it is in flight: it gets
+// its context's error, saying what it was reading, and the fetch goes on
+// for a reader arriving after, which gets the document with no second GET.
+func TestAccountFirstReaderGivesUp(t *testing.T) {
+	t.Parallel()
+	var gets atomic.Int32
+	arrived, release := make(chan struct{}), make(chan struct{})
+	ts := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+		if gets.Add(1) == 1 {
+			close(arrived)
+			<-release
+		}
+		_, _ = io.WriteString(w, fullDoc)
+	}))
+	defer ts.Close()
+	c := newClient(t, ts.URL, nil)
+	ctx, cancel := context.WithCancel(context.Background())
+	first := make(chan error, 1)
+	go func() {
+		_, err := c.Account(ctx)
+		first <- err
+	}()
+	<-arrived
+	cancel()
+	if err := <-first; !errors.Is(err, context.Canceled) || !strings.HasPrefix(err.Error(), "read the SIPStation account: ") {
+		t.Errorf("the reader that gave up got %v; want context.Canceled, saying what it read", err)
+	}
+	second := make(chan error, 1)
+	go func() {
+		_, err := c.Account(context.Background())
+		second <- err
+	}()
+	close(release)
+	if err := <-second; err != nil || gets.Load() != 1 {
+		t.Errorf("the reader after: %v, %d GETs; want the document of the one GET", err, gets.Load())
+	}
+}
+
 // {"status": false} is an error quoting the service's message.
 func TestRefusedChange(t *testing.T) {
 	t.Parallel()
