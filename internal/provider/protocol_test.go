@@ -17,7 +17,7 @@ type ctxKey struct{}
 
 // payload stands for what terraform-plugin-go puts in a request's context:
 // loggers and their buffers.
-type payload struct{ buf [1 << 16]byte }
+type payload struct{ _ [1 << 16]byte }
 
 // heldAfterCall reports whether the server still holds the context of a
 // call once the call has returned, by a weak pointer to a value in it.
