@@ -47,8 +47,13 @@ func TestSmoke(t *testing.T) {
 		if p.Wall <= 0 || p.Changes {
 			t.Errorf("plan (%s): wall %s, changes %v; want a plan of no change", p.Case.Letter, p.Wall, p.Changes)
 		}
-		if p.Case.Letter != "d" && p.ProviderRSS <= 0 {
-			t.Errorf("plan (%s): no peak RSS of the provider", p.Case.Letter)
+		if p.Case.Letter != "d" && (p.ProviderRSS <= 0 || p.ProviderCPU <= 0) {
+			t.Errorf("plan (%s): provider peak RSS %d, CPU %s; want both measured", p.Case.Letter, p.ProviderRSS, p.ProviderCPU)
+		}
+		// Terraform's own CPU is its rusage less the providers' it reaped:
+		// not above zero, the providers' were not in it.
+		if p.TerraformCPU <= 0 {
+			t.Errorf("plan (%s): terraform CPU %s; want Terraform's rusage to hold the providers' it reaped", p.Case.Letter, p.TerraformCPU)
 		}
 	}
 	// By list: the key check and one list; a GET per number otherwise.
