@@ -49,7 +49,8 @@ type Options struct {
 	Workspaces  int           // planned in parallel on one key; 0: none
 	PerWorkload int           // numbers per parallel workspace: 500
 	// ProfileSize is the N whose zero-latency plan (c) runs under a CPU
-	// profile, written to WorkDir/cpu.pprof; 0: none.
+	// profile, written to WorkDir/profile/ (one file per provider process,
+	// merged in the report); 0: none.
 	ProfileSize int
 	// Cases limits the plans run per size to these letters (a..e); all
 	// when empty.
@@ -690,7 +691,7 @@ func readStats(dir string) (cpu time.Duration, rss int64, err error) {
 }
 
 // apply orders ApplyDIDs new DIDs with -parallelism=10 at the realistic
-// latency and limit, through the provider binary Terraform launches.
+// latency and limit, through the bench provider Terraform launches.
 func (e *env) apply(ctx context.Context) (*Apply, error) {
 	if err := e.setFaults(0, 0); err != nil {
 		return nil, err
