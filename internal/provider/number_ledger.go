@@ -28,6 +28,7 @@ import (
 	"time"
 	"weak"
 
+	"github.com/sipstation-community/terraform-provider-sipstation/internal/phonenumber"
 	"github.com/sipstation-community/terraform-provider-sipstation/internal/sipstation"
 )
 
@@ -211,7 +212,7 @@ func (l *numberLedger) unseen(ctx context.Context, numbers []string, wait time.D
 // waiting up to wait for them.
 func (l *numberLedger) unplanned(ctx context.Context, locationID, areaCode string, wait time.Duration) []string {
 	return l.waitPlanned(ctx, wait, func(e *refreshedNumber) bool {
-		return e.locationID == locationID && sipstation.AreaCode(e.number) == areaCode
+		return e.locationID == locationID && phonenumber.AreaCode(e.number) == areaCode
 	})
 }
 

@@ -34,6 +34,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-go/tftypes"
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 
+	"github.com/sipstation-community/terraform-provider-sipstation/internal/phonenumber"
 	"github.com/sipstation-community/terraform-provider-sipstation/internal/sipstation"
 )
 
@@ -250,7 +251,7 @@ func (m *numberModel) failoverAPI(ctx context.Context) (*sipstation.Failover, di
 	out := &sipstation.Failover{Destination: f.Destination.ValueString()}
 	if !f.Number.IsNull() {
 		// Send E.164: the form the API stores and compares.
-		e164, err := sipstation.NormalizeNumber(f.Number.ValueString())
+		e164, err := phonenumber.Normalize(f.Number.ValueString())
 		if err != nil {
 			diags.AddAttributeError(path.Root("failover").AtName("number"), "Invalid Phone Number", capitalize(err.Error())+".")
 			return nil, diags
@@ -658,7 +659,7 @@ func (r *numberResource) modifyCreatePlan(ctx context.Context, req resource.Modi
 	}
 	e164 := ""
 	if !configured.IsNull() && !configured.IsUnknown() {
-		n, err := sipstation.NormalizeNumber(configured.ValueString())
+		n, err := phonenumber.Normalize(configured.ValueString())
 		if err != nil {
 			return // the validator has reported it
 		}
@@ -725,7 +726,7 @@ func (r *numberResource) warnHeldInAreaCode(ctx context.Context, locationID, are
 	}
 	var held []string
 	for _, n := range nums {
-		if n.Billing.Active && sipstation.AreaCode(n.Number) == areaCode {
+		if n.Billing.Active && phonenumber.AreaCode(n.Number) == areaCode {
 			held = append(held, n.Number)
 		}
 	}
@@ -1127,7 +1128,7 @@ func (r *numberResource) sawPendingOrder(ctx context.Context, st tfsdk.State, s 
 	}
 	// The plan holds the number as configured; the claim compares E.164.
 	number := s.Number.ValueString()
-	if e164, err := sipstation.NormalizeNumber(number); err == nil {
+	if e164, err := phonenumber.Normalize(number); err == nil {
 		number = e164
 	}
 	ledgerFor(r.client).sawPendingOrder(pendingOrder{

@@ -17,6 +17,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
+	"github.com/sipstation-community/terraform-provider-sipstation/internal/phonenumber"
 	"github.com/sipstation-community/terraform-provider-sipstation/internal/sipstation"
 )
 
@@ -205,7 +206,7 @@ func (d *PortOutDetailsDataSource) ValidateConfig(ctx context.Context, req datas
 		if !ok || s.IsNull() || s.IsUnknown() {
 			continue
 		}
-		e164, err := sipstation.NormalizeNumber(s.ValueString())
+		e164, err := phonenumber.Normalize(s.ValueString())
 		if err != nil {
 			continue // its validator reports it
 		}
@@ -259,7 +260,7 @@ func (d *PortOutDetailsDataSource) Read(ctx context.Context, req datasource.Read
 	others := map[string]string{} // names of the account's other locations, read once each
 	for i, s := range given {
 		at := path.Root("numbers").AtListIndex(i)
-		e164, err := sipstation.NormalizeNumber(s)
+		e164, err := phonenumber.Normalize(s)
 		if err != nil { // the validator refused it already; never reached
 			resp.Diagnostics.AddAttributeError(at, "Invalid Phone Number", capitalize(err.Error())+".")
 			continue

@@ -16,6 +16,7 @@ import (
 	"github.com/sipstation-community/terraform-provider-sipstation/internal/acctest"
 	"github.com/sipstation-community/terraform-provider-sipstation/internal/apihttp"
 	"github.com/sipstation-community/terraform-provider-sipstation/internal/emulator"
+	"github.com/sipstation-community/terraform-provider-sipstation/internal/phonenumber"
 	"github.com/sipstation-community/terraform-provider-sipstation/internal/sipstation"
 )
 
@@ -282,12 +283,12 @@ func TestEmulatorRoundTrip(t *testing.T) {
 	// Numbers: one local with E911 and SMS, one toll-free, both by number.
 	avail, err := c.ListAvailableNumbers(ctx, sipstation.AvailableNumbersQuery{Type: sipstation.TypeLocal, AreaCode: "415", Limit: 3})
 	check("ListAvailableNumbers", err)
-	if len(avail) != 3 || sipstation.AreaCode(avail[0].Number) != "415" {
+	if len(avail) != 3 || phonenumber.AreaCode(avail[0].Number) != "415" {
 		t.Fatalf("ListAvailableNumbers = %+v; want 3 numbers in 415", avail)
 	}
 	tfAvail, err := c.ListAvailableNumbers(ctx, sipstation.AvailableNumbersQuery{Type: sipstation.TypeTollFree, Limit: 1})
 	check("ListAvailableNumbers toll-free", err)
-	if len(tfAvail) != 1 || !sipstation.IsTollFree(tfAvail[0].Number) {
+	if len(tfAvail) != 1 || !phonenumber.IsTollFree(tfAvail[0].Number) {
 		t.Fatalf("ListAvailableNumbers toll-free = %+v", tfAvail)
 	}
 	sms := true
