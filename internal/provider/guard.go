@@ -61,26 +61,11 @@ func portOutInfoFromAPI(n *sipstation.Number) portOutInfo {
 		if n.PortOut.CarrierName != "" {
 			info.carrier = n.PortOut.CarrierName
 		}
-		if d := focDate(n.PortOut); d != "" {
-			info.focDate = d
-		}
+	}
+	if d := n.FOCDate(); d != "" {
+		info.focDate = d
 	}
 	return info
-}
-
-// focDate is the firm order commitment date, or the requested one while the
-// losing carrier has not confirmed a date yet.
-func focDate(p *sipstation.NumberPortOut) string {
-	if p.FOCDate != "" {
-		return p.FOCDate
-	}
-	return p.RequestedFOCDate
-}
-
-// portOutPending reports whether a number must not be cancelled.
-func portOutPending(n *sipstation.Number) bool {
-	return n.Status == sipstation.StatusPortOutPending ||
-		(n.PortOut != nil && n.PortOut.Status == sipstation.PortOutPending)
 }
 
 // portOutPendingDetail explains why the number is not cancelled and what to
@@ -152,7 +137,7 @@ func guardDelete(ctx context.Context, client *sipstation.Client, e164, resourceT
 				"check failed, so nothing was cancelled and the resource stays in state. Apply again once the "+
 				"API answers.\n\n%s", e164, err))
 		return false
-	case portOutPending(n):
+	case n.PortOutPending():
 		diags.AddError(portOutPendingSummary, portOutPendingDetail(portOutInfoFromAPI(n), resourceType)+
 			"\n\nA port-out was found at apply time (the plan's state was older). Nothing was cancelled; the "+
 			"resource stays in state.")
@@ -187,7 +172,7 @@ func guardDelete(ctx context.Context, client *sipstation.Client, e164, resourceT
 	// No answer says what happened: the cancel may have gone through. Ask.
 	n, getErr := client.GetNumber(ctx, e164)
 	switch {
-	case errors.Is(getErr, sipstation.ErrNotFound), getErr == nil && n.Status == sipstation.StatusCancelled:
+	case sipstation.NumberGone(n, getErr):
 		tflog.Info(ctx, "the cancel went through; its answer was lost", map[string]any{"number": e164, "error": err.Error()})
 		return true
 	case getErr == nil:

@@ -330,7 +330,7 @@ func (r *LocationResource) billedNumbers(ctx context.Context, locationID string)
 		switch {
 		case n.BilledAfterPortOut():
 			line += ": ported out, still billed until cancelled"
-		case portOutPending(&n):
+		case n.PortOutPending():
 			info := portOutInfoFromAPI(&n)
 			line += fmt.Sprintf(": being ported out to %s (FOC date %s)", info.carrier, info.focDate)
 			pending = append(pending, n.Number)

@@ -173,7 +173,7 @@ func (m *numberModel) fromAPI(ctx context.Context, n *sipstation.Number, overwri
 	setBool(&m.BillingActive, n.Billing.Active, overwrite)
 	setString(&m.MonthlyRate, types.StringValue(n.Billing.MonthlyRate), overwrite)
 	setString(&m.ActivatedAt, types.StringValue(n.ActivatedAt.UTC().Format(time.RFC3339)), overwrite)
-	setBool(&m.PortOutPending, portOutPending(n), overwrite)
+	setBool(&m.PortOutPending, n.PortOutPending(), overwrite)
 	if n.EarlyPortOutFee != nil {
 		setString(&m.EarlyPortOutFee, types.StringValue(*n.EarlyPortOutFee), overwrite)
 	} else {
@@ -191,7 +191,7 @@ func (m *numberModel) fromAPI(ctx context.Context, n *sipstation.Number, overwri
 	}
 	setObject(&m.Failover, failover, overwrite)
 
-	portOut, d := portOutObject(n.PortOut)
+	portOut, d := portOutObject(n)
 	diags.Append(d...)
 	setObject(&m.PortOut, portOut, overwrite)
 	return diags
@@ -201,7 +201,8 @@ func (m *numberModel) fromAPI(ctx context.Context, n *sipstation.Number, overwri
 // data "sipstation_numbers": null when no port-out was ever requested.
 // foc_date falls back to the requested date until the carriers confirm one,
 // as the guard reports it.
-func portOutObject(p *sipstation.NumberPortOut) (types.Object, diag.Diagnostics) {
+func portOutObject(n *sipstation.Number) (types.Object, diag.Diagnostics) {
+	p := n.PortOut
 	if p == nil {
 		return types.ObjectNull(portOutAttrTypes), nil
 	}
@@ -212,7 +213,7 @@ func portOutObject(p *sipstation.NumberPortOut) (types.Object, diag.Diagnostics)
 	return types.ObjectValue(portOutAttrTypes, map[string]attr.Value{
 		"status":       types.StringValue(p.Status),
 		"carrier_name": types.StringValue(p.CarrierName),
-		"foc_date":     stringOrNull(focDate(p)),
+		"foc_date":     stringOrNull(n.FOCDate()),
 		"completed_at": completed,
 	})
 }
@@ -780,7 +781,7 @@ func (r *numberResource) refuseHeldNumber(ctx context.Context, e164, replaced st
 			fmt.Sprintf("Before ordering %s the provider checks whether this account already holds it, and that "+
 				"check failed. Plan again once the API answers.\n\n%s", e164, err))
 		return
-	case portOutPending(n):
+	case n.PortOutPending():
 		// Tainted, renamed or replaced: whatever the plan would do to the
 		// held number cancels it first, and its port is pending.
 		resp.Diagnostics.AddError(portOutPendingSummary, portOutPendingDetail(portOutInfoFromAPI(n), r.typeName())+
@@ -822,7 +823,7 @@ func (r *numberResource) refuseTaintedByAreaCode(ctx context.Context, locationID
 	for _, number := range ledgerFor(r.client).unplanned(ctx, locationID, areaCode, taintedWait) {
 		n, err := r.client.GetNumber(ctx, number)
 		switch {
-		case errors.Is(err, sipstation.ErrNotFound), err == nil && n.Status == sipstation.StatusCancelled:
+		case sipstation.NumberGone(n, err):
 			continue // gone: Read drops it from state, nothing to replace
 		case err != nil:
 			resp.Diagnostics.AddError("Cannot Check Number",
@@ -837,7 +838,7 @@ func (r *numberResource) refuseTaintedByAreaCode(ctx context.Context, locationID
 			"create_before_destroy, by ordering the new number before cancelling %s). Nothing was ordered or "+
 			"cancelled. If instead a removed block drops %s from state in this same plan, apply the removed block "+
 			"first and add the new order in a later apply.", areaCode, locationID, number, number, number)
-		if portOutPending(n) {
+		if n.PortOutPending() {
 			resp.Diagnostics.AddError(portOutPendingSummary, portOutPendingDetail(portOutInfoFromAPI(n), r.typeName())+found)
 			continue
 		}
@@ -1090,7 +1091,7 @@ func (r *numberResource) Read(ctx context.Context, req resource.ReadRequest, res
 	// From the location's snapshot: one list per location, not a GET per number.
 	n, err := r.client.ReadNumber(ctx, s.LocationID.ValueString(), e164)
 	switch {
-	case errors.Is(err, sipstation.ErrNotFound) || (err == nil && n.Status == sipstation.StatusCancelled):
+	case sipstation.NumberGone(n, err):
 		tflog.Info(ctx, "number left the account outside Terraform", map[string]any{"number": e164})
 		resp.Diagnostics.AddWarning("Number Removed From State",
 			fmt.Sprintf("This account no longer holds %s: it was cancelled, or moved out of reach, outside "+
@@ -1189,8 +1190,7 @@ func (r *numberResource) Update(ctx context.Context, req resource.UpdateRequest,
 // numberGone reports whether SIPStation answers that the account no longer
 // holds e164 (not found, or cancelled); an unanswered read is not gone.
 func (r *numberResource) numberGone(ctx context.Context, e164 string) bool {
-	n, err := r.client.GetNumber(ctx, e164)
-	return errors.Is(err, sipstation.ErrNotFound) || (err == nil && n.Status == sipstation.StatusCancelled)
+	return sipstation.NumberGone(r.client.GetNumber(ctx, e164))
 }
 
 // updateHint says what to do about a failed update u.

@@ -233,7 +233,7 @@ func (d *NumbersDataSource) Read(ctx context.Context, req datasource.ReadRequest
 }
 
 func newNumberDataModel(n sipstation.Number) (numberDataModel, diag.Diagnostics) {
-	portOut, diags := portOutObject(n.PortOut)
+	portOut, diags := portOutObject(&n)
 	return numberDataModel{
 		Number:          types.StringValue(n.Number),
 		Type:            types.StringValue(n.Type),

@@ -325,7 +325,7 @@ func (d *PortOutDetailsDataSource) checkNumber(ctx context.Context, e164 string,
 			fmt.Sprintf("SIPStation did not answer about %s, so it cannot be checked for the LOA. Plan again once "+
 				"the API answers.\n\n%v", e164, err))
 		return nil, false
-	case n.Status == sipstation.StatusCancelled:
+	case n.Gone():
 		diags.AddAttributeError(at, "Number Not in This Account",
 			fmt.Sprintf("%s was cancelled: SIPStation no longer holds it, so it cannot be ported away. Remove it "+
 				"from numbers.", e164))
@@ -338,7 +338,7 @@ func (d *PortOutDetailsDataSource) checkNumber(ctx context.Context, e164 string,
 				"location %s first (its location_id), or remove it from numbers.",
 				e164, d.locationLabel(ctx, n.LocationID, others), location.ID, location.Name, n.LocationID, location.ID))
 		return nil, false
-	case portOutPending(n):
+	case n.PortOutPending():
 		info := portOutInfoFromAPI(n)
 		diags.AddAttributeError(at, "Port-Out Already Pending",
 			fmt.Sprintf("%s is already being ported out to %s (FOC date %s): that request is under way, and the "+
