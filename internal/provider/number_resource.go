@@ -983,7 +983,7 @@ func (r *numberResource) orderUntilAnswered(ctx context.Context, locationID stri
 	wait := time.Second
 	maybeExecuted := false
 	for {
-		n, err := r.client.OrderNumberWithKey(ctx, locationID, order, key)
+		n, err := r.client.OrderNumber(ctx, locationID, order, key)
 		if err == nil {
 			return n, orderDone, nil
 		}

@@ -188,12 +188,6 @@ type PortOut struct {
 	CompletedAt      *time.Time `json:"completed_at"`
 }
 
-// PortOutFilter filters GET /v1/port-outs; empty fields do not filter.
-type PortOutFilter struct {
-	LocationID string
-	Status     string
-}
-
 // LineItem is one line of a statement.
 type LineItem struct {
 	Kind        string `json:"kind"`
