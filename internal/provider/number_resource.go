@@ -92,6 +92,8 @@ type numberState interface {
 type numberResource struct {
 	kind   numberKind
 	client *sipstation.Client
+	// ledger is the walk's record of the numbers in state (number_ledger.go).
+	ledger *numberLedger
 }
 
 // numberModel holds the attributes both number resources share.
@@ -459,11 +461,13 @@ func (r *numberResource) numberAttribute() schema.StringAttribute {
 	}
 }
 
-// Configure receives the API client.
+// Configure receives the API client and the walk's number ledger.
 func (r *numberResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
-	client, diags := clientFromProviderData(req.ProviderData)
+	pd, diags := v1ProviderData(req.ProviderData)
 	resp.Diagnostics.Append(diags...)
-	r.client = client
+	if pd != nil {
+		r.client, r.ledger = pd.v1, pd.ledger
+	}
 }
 
 // ValidateConfig checks what spans attributes.
@@ -568,8 +572,8 @@ func (r *numberResource) ModifyPlan(ctx context.Context, req resource.ModifyPlan
 
 // sawPlan records in the walk's ledger that id was planned from its state.
 func (r *numberResource) sawPlan(id string) {
-	if r.client != nil {
-		ledgerFor(r.client).sawPlan(id)
+	if r.ledger != nil {
+		r.ledger.sawPlan(id)
 	}
 }
 
@@ -687,13 +691,13 @@ func (r *numberResource) modifyCreatePlan(ctx context.Context, req resource.Modi
 		return
 	}
 	// A tainted pending order in state, refreshed by this plan: replay it.
-	if key, ok := ledgerFor(r.client).claimPendingOrder(location.ValueString(), r.kind.apiType, e164, areaCode.ValueString()); ok {
+	if key, ok := r.ledger.claimPendingOrder(location.ValueString(), r.kind.apiType, e164, areaCode.ValueString()); ok {
 		r.planReplay(ctx, key, location.ValueString(), resp)
 		return
 	}
 	// A pending order whose resource now asks for another order is
 	// replaced without a replay: say so, as for one removed.
-	for _, o := range ledgerFor(r.client).unsettledOrders(ctx, taintedWait) {
+	for _, o := range r.ledger.unsettledOrders(ctx, taintedWait) {
 		resp.Diagnostics.AddWarning("Pending Order Leaves State Unresolved", pendingOrderUnclaimedDetail(o))
 	}
 
@@ -731,7 +735,7 @@ func (r *numberResource) warnHeldInAreaCode(ctx context.Context, locationID, are
 			held = append(held, n.Number)
 		}
 	}
-	held = ledgerFor(r.client).unseen(ctx, held, taintedWait)
+	held = r.ledger.unseen(ctx, held, taintedWait)
 	if len(held) == 0 {
 		return
 	}
@@ -788,7 +792,7 @@ func (r *numberResource) refuseHeldNumber(ctx context.Context, e164, replaced st
 			"\n\nThis plan orders the number again, which means cancelling the one held first: it is tainted, "+
 			"replaced, or its resource was renamed without a moved block. Nothing was cancelled or ordered.")
 		return
-	case replaced == "" && ledgerFor(r.client).unplannedNumber(ctx, e164, taintedWait):
+	case replaced == "" && r.ledger.unplannedNumber(ctx, e164, taintedWait):
 		// Refreshed by this plan and not planned from its state: tainted.
 		resp.Diagnostics.AddAttributeError(path.Root("number"), taintedSummary, taintedDetail(e164)+
 			"\n\nThis plan orders the number again, which means cancelling it first; the account holds it "+
@@ -820,7 +824,7 @@ func (r *numberResource) refuseHeldNumber(ctx context.Context, e164, replaced st
 // plan from its state: a tainted number the order would replace (see
 // number_ledger.go).
 func (r *numberResource) refuseTaintedByAreaCode(ctx context.Context, locationID, areaCode string, resp *resource.ModifyPlanResponse) {
-	for _, number := range ledgerFor(r.client).unplanned(ctx, locationID, areaCode, taintedWait) {
+	for _, number := range r.ledger.unplanned(ctx, locationID, areaCode, taintedWait) {
 		n, err := r.client.GetNumber(ctx, number)
 		switch {
 		case sipstation.NumberGone(n, err):
@@ -1086,7 +1090,7 @@ func (r *numberResource) Read(ctx context.Context, req resource.ReadRequest, res
 		r.sawPendingOrder(ctx, req.State, s, false)
 		return
 	}
-	ledgerFor(r.client).sawRefresh(e164, s.LocationID.ValueString())
+	r.ledger.sawRefresh(e164, s.LocationID.ValueString())
 
 	// From the location's snapshot: one list per location, not a GET per number.
 	n, err := r.client.ReadNumber(ctx, s.LocationID.ValueString(), e164)
@@ -1132,7 +1136,7 @@ func (r *numberResource) sawPendingOrder(ctx context.Context, st tfsdk.State, s 
 	if e164, err := phonenumber.Normalize(number); err == nil {
 		number = e164
 	}
-	ledgerFor(r.client).sawPendingOrder(pendingOrder{
+	r.ledger.sawPendingOrder(pendingOrder{
 		key:        strings.TrimPrefix(s.ID.ValueString(), pendingOrderPrefix),
 		locationID: s.LocationID.ValueString(),
 		apiType:    r.kind.apiType,
