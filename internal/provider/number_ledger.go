@@ -22,7 +22,6 @@ package provider
 
 import (
 	"context"
-	"strings"
 	"sync"
 	"time"
 
@@ -35,14 +34,6 @@ import (
 // number is planned within milliseconds; one still unplanned after this
 // long is taken for tainted (the plan then fails, which is always safe).
 const taintedWait = 5 * time.Second
-
-// pendingOrderPrefix starts the id of a pending order: a resource whose
-// order was sent but never answered (see Create). The rest is the order's
-// idempotency key.
-const pendingOrderPrefix = "pending-order:"
-
-// isPendingOrder reports whether id is a pending order's, not a number's.
-func isPendingOrder(id string) bool { return strings.HasPrefix(id, pendingOrderPrefix) }
 
 // numberLedger is one walk's record; see newNumberLedger.
 type numberLedger struct {
