@@ -12,6 +12,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/sipstation-community/terraform-provider-sipstation/internal/phonenumber"
 	"github.com/sipstation-community/terraform-provider-sipstation/internal/sipstation"
 	"github.com/sipstation-community/terraform-provider-sipstation/internal/trunk"
 )
@@ -263,7 +264,7 @@ func trunkForm(c *call, allowed ...string) (map[string]string, string) {
 // trunkDID is the number a mutation names (10 digits, or a +1 form),
 // checked to be on the account's trunk.
 func trunkDID(c *call, acct *accountRec, raw string) (*numberRec, string) {
-	e164, err := sipstation.NormalizeNumber(raw)
+	e164, err := phonenumber.Normalize(raw)
 	if err != nil {
 		return nil, fmt.Sprintf("DID %q is not valid: %v", raw, err)
 	}
@@ -385,7 +386,7 @@ func trunkSetFailover(c *call) (*result, error) {
 		return trunkResult(false, "give exactly one of num (a phone number) or dest (an IP, host or URI, or a trunk group)")
 	}
 	if num != "" {
-		e164, err := sipstation.NormalizeNumber(num)
+		e164, err := phonenumber.Normalize(num)
 		if err != nil {
 			return trunkResult(false, "Phone number appears to be invalid: %v", err)
 		}

@@ -14,6 +14,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 
 	"github.com/sipstation-community/terraform-provider-sipstation/internal/acctest"
+	"github.com/sipstation-community/terraform-provider-sipstation/internal/phonenumber"
 	"github.com/sipstation-community/terraform-provider-sipstation/internal/sipstation"
 )
 
@@ -77,7 +78,7 @@ data "sipstation_available_numbers" "toll_free_888" {
 				check("sf", "limit", knownvalue.Int64Exact(5)),
 				check("sf", "numbers", availableExactly(5, sipstation.TypeLocal, "415", "1.50")),
 				check("one", "numbers", availableExactly(1, sipstation.TypeLocal, `[2-9]\d\d`, "1.50")),
-				check("toll_free", "numbers", availableExactly(3, sipstation.TypeTollFree, strings.Join(sipstation.TollFreePrefixes, "|"), "2.00")),
+				check("toll_free", "numbers", availableExactly(3, sipstation.TypeTollFree, strings.Join(phonenumber.TollFreePrefixes, "|"), "2.00")),
 				check("toll_free_888", "numbers", availableExactly(4, sipstation.TypeTollFree, "888", "2.00")),
 			},
 		}},

@@ -606,7 +606,7 @@ func TestAccDID_orderRefused(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := other.OrderNumber(context.Background(), loc.ID, sipstation.NumberOrder{Type: sipstation.TypeLocal, Number: number}); err != nil {
+	if _, err := other.OrderNumber(context.Background(), loc.ID, sipstation.NumberOrder{Type: sipstation.TypeLocal, Number: number}, ""); err != nil {
 		t.Fatal(err)
 	}
 	config := env.ProviderConfig() + locationHCL("main", "Main")

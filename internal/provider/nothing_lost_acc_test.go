@@ -22,6 +22,7 @@ import (
 
 	"github.com/sipstation-community/terraform-provider-sipstation/internal/acctest"
 	"github.com/sipstation-community/terraform-provider-sipstation/internal/emulator"
+	"github.com/sipstation-community/terraform-provider-sipstation/internal/phonenumber"
 	"github.com/sipstation-community/terraform-provider-sipstation/internal/sipstation"
 )
 
@@ -609,7 +610,7 @@ resource "sipstation_did" "main" {
 				Check: resource.ComposeTestCheckFunc(
 					func(s *terraform.State) error {
 						second = s.RootModule().Resources[didAddr].Primary.ID
-						if second == first || sipstation.AreaCode(second) != "212" {
+						if second == first || phonenumber.AreaCode(second) != "212" {
 							return fmt.Errorf("after the replace %s holds %s, want another number of 212", didAddr, second)
 						}
 						return checkInventory(t, env, second)(s)

@@ -55,7 +55,7 @@ func (o outsideTerraform) location(name string) sipstation.Location {
 
 func (o outsideTerraform) order(locationID string, in sipstation.NumberOrder) sipstation.Number {
 	o.t.Helper()
-	n, err := o.client.OrderNumber(context.Background(), locationID, in)
+	n, err := o.client.OrderNumber(context.Background(), locationID, in, "")
 	if err != nil {
 		o.t.Fatal(err)
 	}

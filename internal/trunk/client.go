@@ -23,7 +23,7 @@ import (
 	"strings"
 
 	"github.com/sipstation-community/terraform-provider-sipstation/internal/apihttp"
-	"github.com/sipstation-community/terraform-provider-sipstation/internal/sipstation"
+	"github.com/sipstation-community/terraform-provider-sipstation/internal/phonenumber"
 )
 
 // DefaultEndpoint is the base URL FreePBX's module calls.
@@ -141,7 +141,7 @@ func (a *Account) IsTrial() bool {
 
 func failover(num, dest Text) Failover {
 	f := Failover{Number: num.String(), Destination: dest.String()}
-	if e164, err := sipstation.NormalizeNumber(f.Number); err == nil {
+	if e164, err := phonenumber.Normalize(f.Number); err == nil {
 		f.Number = e164
 	}
 	return f
@@ -191,7 +191,7 @@ func (c *Client) readFull(ctx context.Context, _ struct{}) (*Account, error) {
 	}
 	acct := &Account{Full: full, Numbers: make([]Number, 0, len(full.DIDs))}
 	for _, d := range full.DIDs {
-		e164, err := sipstation.NormalizeNumber(d.Number.String())
+		e164, err := phonenumber.Normalize(d.Number.String())
 		if err != nil {
 			return nil, fmt.Errorf("read the SIPStation account: GET /2/full lists a number this client cannot read: %v", err)
 		}
@@ -279,7 +279,7 @@ func (c *Client) ClearFailover(ctx context.Context, e164 string) error {
 
 // tenDigits is the 10-digit form the API takes.
 func tenDigits(number string) (string, error) {
-	e164, err := sipstation.NormalizeNumber(number)
+	e164, err := phonenumber.Normalize(number)
 	if err != nil {
 		return "", err
 	}

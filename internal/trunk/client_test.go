@@ -288,7 +288,7 @@ func TestClientAgainstEmulator(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := v1.OrderNumber(ctx, loc.ID, sipstation.NumberOrder{Type: sipstation.TypeLocal, Number: "+14155550100"}); err != nil {
+	if _, err := v1.OrderNumber(ctx, loc.ID, sipstation.NumberOrder{Type: sipstation.TypeLocal, Number: "+14155550100"}, ""); err != nil {
 		t.Fatal(err)
 	}
 	c, err := trunk.New(trunk.Config{Endpoint: ts.URL + "/sipstation", AccountKey: acct.AccountKey})
