@@ -3,14 +3,9 @@ package provider
 import (
 	"context"
 	"fmt"
-	"net/http"
-	"net/url"
 	"regexp"
-	"strings"
-	"sync"
 	"testing"
 
-	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 	"github.com/hashicorp/terraform-plugin-testing/compare"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
@@ -22,27 +17,6 @@ import (
 	"github.com/sipstation-community/terraform-provider-sipstation/internal/acctest"
 	"github.com/sipstation-community/terraform-provider-sipstation/internal/sipstation"
 )
-
-const didAddr = "sipstation_did.main"
-
-// numberHCL is a number resource named main in location loc with the given
-// body lines.
-func numberHCL(resourceType, loc, body string) string {
-	return fmt.Sprintf(`
-resource %q "main" {
-  location_id = sipstation_location.%s.id
-%s
-}
-`, resourceType, loc, body)
-}
-
-// didHCL is sipstation_did.main in location loc.
-func didHCL(loc, body string) string { return numberHCL("sipstation_did", loc, body) }
-
-// expectDID lists state checks of sipstation_did.main.
-func expectDID(attr string, v knownvalue.Check) statecheck.StateCheck {
-	return statecheck.ExpectKnownValue(didAddr, tfjsonpath.New(attr), v)
-}
 
 func TestAccDID_lifecycle(t *testing.T) {
 	t.Parallel()
@@ -371,161 +345,6 @@ func TestAccDID_cancelledOutside(t *testing.T) {
 	})
 }
 
-// TestAccDID_updateAfterCancelledOutside: numbers cancelled outside
-// Terraform between the plan of a change and its apply (a saved plan
-// applied later) fail the apply saying so, not as a refused setting or an
-// unknown location; neither the change nor the move orders or cancels
-// anything, and the next plan drops the numbers from state.
-func TestAccDID_updateAfterCancelledOutside(t *testing.T) {
-	t.Parallel()
-	env := acctest.New(t)
-	env.RequireEmulator(t)
-	const changed, moved = "+14155550100", "+14155550101"
-	config := func(desc, loc string) string {
-		return env.ProviderConfig() + locationHCL("main", "Main") + locationHCL("branch", "Branch") +
-			didHCL("main", fmt.Sprintf("  number      = %q\n  description = %q", changed, desc)) + fmt.Sprintf(`
-resource "sipstation_did" "moved" {
-  location_id = sipstation_location.%s.id
-  number      = %q
-}
-`, loc, moved)
-	}
-	rec := &diagRecorder{}
-	var cancelOnce sync.Once
-	armed := false
-	rec.beforeApply = func(req *tfprotov6.ApplyResourceChangeRequest) {
-		if armed && req.TypeName == "sipstation_did" {
-			cancelOnce.Do(func() {
-				for _, n := range []string{changed, moved} {
-					if code := env.Do(t, http.MethodDelete, "/v1/numbers/"+url.PathEscape(n), nil, nil); code != http.StatusOK {
-						t.Errorf("cancel %s outside Terraform: status %d", n, code)
-					}
-				}
-			})
-		}
-	}
-	const summary = "Number No Longer in This Account"
-	resource.Test(t, resource.TestCase{
-		ProtoV6ProviderFactories: rec.factories(),
-		Steps: []resource.TestStep{
-			{Config: config("Reception", "main"), Check: checkInventory(t, env, changed, moved)},
-			{
-				PreConfig:   func() { armed = true; rec.reset() },
-				Config:      config("Front desk", "branch"),
-				ExpectError: regexp.MustCompile(summary),
-			},
-			{
-				PreConfig: func() {
-					mustCheck(t, checkInventory(t, env))
-					named := map[string]bool{}
-					for _, d := range rec.find("apply", summary) {
-						if d.Severity != "error" || !strings.Contains(d.Detail, "outside Terraform") ||
-							!strings.Contains(d.Detail, "Nothing was changed, cancelled or ordered") {
-							t.Fatalf("%s: %s %s", summary, d.Severity, d.Detail)
-						}
-						for _, n := range []string{changed, moved} {
-							named[n] = named[n] || strings.Contains(d.Detail, n)
-						}
-					}
-					if !named[changed] || !named[moved] {
-						t.Fatalf("the apply errors %q name %v, want both numbers; recorded: %+v", summary, named, rec.all())
-					}
-				},
-				Config:             config("Front desk", "branch"),
-				PlanOnly:           true,
-				ExpectNonEmptyPlan: true,
-				ConfigPlanChecks: resource.ConfigPlanChecks{
-					PostApplyPostRefresh: []plancheck.PlanCheck{
-						plancheck.ExpectResourceAction(didAddr, plancheck.ResourceActionCreate),
-						plancheck.ExpectResourceAction("sipstation_did.moved", plancheck.ResourceActionCreate),
-					},
-				},
-			},
-			{
-				Config: env.ProviderConfig() + locationHCL("main", "Main") + locationHCL("branch", "Branch"),
-				Check:  checkInventory(t, env),
-			},
-		},
-	})
-}
-
-// TestAccDID_numberKnownOnlyAtApply: a number computed during apply plans no
-// replace. The same number then changes nothing; a different one fails the
-// apply without cancelling or ordering anything, and the next plan, with
-// the number known, shows the replace.
-func TestAccDID_numberKnownOnlyAtApply(t *testing.T) {
-	t.Parallel()
-	env := acctest.New(t)
-	const number, other = "+14155550100", "+14155550101"
-	config := func(input string) string {
-		return env.ProviderConfig() + locationHCL("main", "Main") + fmt.Sprintf(`
-resource "terraform_data" "number" {
-  input = %q
-}
-`, input) + didHCL("main", `  number = terraform_data.number.output`)
-	}
-	resource.Test(t, resource.TestCase{
-		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
-		CheckDestroy:             checkCancelled(t, env, other),
-		Steps: []resource.TestStep{
-			{
-				Config:            config(number),
-				ConfigStateChecks: []statecheck.StateCheck{expectDID("id", knownvalue.StringExact(number))},
-			},
-			{
-				// The input changes, so the number is unknown until apply;
-				// it is the same number in another form.
-				Config: config("415-555-0100"),
-				ConfigPlanChecks: resource.ConfigPlanChecks{
-					PreApply: []plancheck.PlanCheck{
-						plancheck.ExpectUnknownValue(didAddr, tfjsonpath.New("number")),
-						plancheck.ExpectResourceAction(didAddr, plancheck.ResourceActionUpdate),
-					},
-				},
-				ConfigStateChecks: []statecheck.StateCheck{expectDID("id", knownvalue.StringExact(number))},
-				Check:             checkBilledAt(t, env, number, sipstation.StatusActive),
-			},
-			{
-				// Another number, unknown until apply: planned as an update,
-				// refused when it becomes known.
-				Config: config(other),
-				ConfigPlanChecks: resource.ConfigPlanChecks{
-					PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(didAddr, plancheck.ResourceActionUpdate)},
-				},
-				ExpectError: regexp.MustCompile(`inconsistent final plan[\s\S]*from Update to DeleteThenCreate`),
-			},
-			{
-				// Nothing was cancelled or ordered; now that the number is
-				// known, the plan shows the replace.
-				PreConfig: func() {
-					if err := checkBilledAt(t, env, number, sipstation.StatusActive)(nil); err != nil {
-						t.Fatal(err)
-					}
-					if _, code := apiNumber(t, env, other); code != 404 {
-						t.Fatalf("GET %s: status %d, want 404: it was ordered", other, code)
-					}
-				},
-				Config:             config(other),
-				PlanOnly:           true,
-				ExpectNonEmptyPlan: true,
-				ConfigPlanChecks: resource.ConfigPlanChecks{
-					PostApplyPostRefresh: []plancheck.PlanCheck{
-						plancheck.ExpectResourceAction(didAddr, plancheck.ResourceActionDestroyBeforeCreate),
-					},
-				},
-			},
-			{
-				Config:            config(other),
-				ConfigStateChecks: []statecheck.StateCheck{expectDID("id", knownvalue.StringExact(other))},
-				Check: resource.ComposeTestCheckFunc(
-					checkCancelled(t, env, number),
-					checkBilledAt(t, env, other, sipstation.StatusActive),
-				),
-			},
-		},
-	})
-}
-
 // TestAccDID_numberInAnotherForm: a number written as people write it
 // ("415-555-0100") plans, applies and plans again with no change and no
 // inconsistent result. State holds the form written until the first refresh
@@ -630,4 +449,36 @@ func TestAccDID_orderRefused(t *testing.T) {
 			{Config: config},
 		},
 	})
+}
+
+// TestAccDID_createSettingsRefused: the settings go with the order, so an
+// E911 address SIPStation refuses refuses the order: nothing is billed,
+// nothing enters state (tainted or not), and with the address fixed the
+// number is ordered once.
+func TestAccDID_createSettingsRefused(t *testing.T) {
+	t.Parallel()
+	for name, choose := range map[string]string{"number": `  number = "+14155550100"`, "area_code": `  area_code = "212"`} {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			env := acctest.New(t)
+			number := map[string]string{"number": "+14155550100", "area_code": "+12125550100"}[name]
+			config := env.ProviderConfig() + locationHCL("main", "Main")
+			resource.Test(t, resource.TestCase{
+				ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+				CheckDestroy:             checkCancelled(t, env, number),
+				Steps: []resource.TestStep{
+					{
+						Config: config + didHCL("main", choose+badE911),
+						ExpectError: regexp.MustCompile(`Cannot Order Number[\s\S]*did\s+not\s+order[\s\S]*nothing\s+is\s+billed` +
+							`[\s\S]*e911_address\.zip`),
+					},
+					{
+						PreConfig: func() { mustCheck(t, checkInventory(t, env)) },
+						Config:    config + didHCL("main", choose),
+						Check:     resource.ComposeTestCheckFunc(checkInState(number), checkInventory(t, env, number)),
+					},
+				},
+			})
+		})
+	}
 }

@@ -16,20 +16,6 @@ import (
 	"github.com/sipstation-community/terraform-provider-sipstation/internal/sipstation"
 )
 
-func e911HCL(number, street2, extra string) string {
-	return fmt.Sprintf(`
-resource "sipstation_e911_address" "main" {
-  number  = %q
-  name    = "Example Dental LLC"
-  street1 = "1 Market St"
-  street2 = %q
-  city    = "San Francisco"
-  state   = "CA"
-  zip     = "94105"
-%s}
-`, number, street2, extra)
-}
-
 // checkE911 is a check that the emulator holds want (nil: no address) for
 // e164, as /v1 shows it, and that /2/full marks it master or not.
 func checkE911(t *testing.T, env *acctest.Env, e164 string, want *sipstation.E911Address, master bool) resource.TestCheckFunc {

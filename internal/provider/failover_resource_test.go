@@ -24,14 +24,6 @@ import (
 	"github.com/sipstation-community/terraform-provider-sipstation/internal/sipstation"
 )
 
-func failoverHCL(name, number, failover string) string {
-	n := ""
-	if number != "" {
-		n = fmt.Sprintf("  number   = %q\n", number)
-	}
-	return fmt.Sprintf("\nresource \"sipstation_failover\" %q {\n%s  failover = %s\n}\n", name, n, failover)
-}
-
 // checkFailover is a check that the emulator holds want (nil: none) as the
 // failover of e164, as /v1 shows it.
 func checkFailover(t *testing.T, env *acctest.Env, e164 string, want *sipstation.Failover) resource.TestCheckFunc {

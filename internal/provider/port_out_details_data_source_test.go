@@ -39,20 +39,6 @@ func parenthesized(e164 string) string {
 	return "(" + e164[2:5] + ") " + e164[5:8] + "-" + e164[8:]
 }
 
-// kitHCL is a sipstation_port_out_details "kit" block.
-func kitHCL(locationID string, numbers []string, extra string) string {
-	quoted := make([]string, len(numbers))
-	for i, n := range numbers {
-		quoted[i] = strconv.Quote(n)
-	}
-	return fmt.Sprintf(`
-data "sipstation_port_out_details" "kit" {
-  location_id = %q
-  numbers     = [%s]
-%s}
-`, locationID, strings.Join(quoted, ", "), extra)
-}
-
 // wantFeeFreeFrom is the first date a port of a number activated at
 // activated completes without the early fee: 90 days later, rounded up to a
 // whole day.

@@ -17,15 +17,6 @@ import (
 	"github.com/sipstation-community/terraform-provider-sipstation/internal/sipstation"
 )
 
-const tollFreeAddr = "sipstation_toll_free_number.main"
-
-// tollFreeHCL is sipstation_toll_free_number.main in location loc.
-func tollFreeHCL(loc, body string) string { return numberHCL("sipstation_toll_free_number", loc, body) }
-
-func expectTollFree(attr string, v knownvalue.Check) statecheck.StateCheck {
-	return statecheck.ExpectKnownValue(tollFreeAddr, tfjsonpath.New(attr), v)
-}
-
 func TestAccTollFree_lifecycle(t *testing.T) {
 	t.Parallel()
 	env := acctest.New(t)
@@ -141,60 +132,6 @@ func TestAccTollFree_validation(t *testing.T) {
 			step(`number = "+14155550100"`, `Invalid Phone Number[\s\S]*is a local number[\s\S]*such as\s+\+18005550123`),
 			step(`number = "1-800-FLOWERS"`, `Invalid Phone Number[\s\S]*not part of a phone number[\s\S]*toll-free\s+number[\s\S]*\+18005550123,\s+800-555-0123`),
 			step(``, `"number" is required`),
-		},
-	})
-}
-
-// TestAccTollFree_portOut: the guard on a toll-free number moving to a new
-// RespOrg: removing it fails at plan while the port is pending; once the port
-// completes, plans warn it is still billed and removing it cancels it.
-func TestAccTollFree_portOut(t *testing.T) {
-	t.Parallel()
-	env := acctest.New(t)
-	env.RequireEmulator(t)
-	const number = "+18885550100"
-	rec := &diagRecorder{}
-	withNumber := env.ProviderConfig() + locationHCL("main", "Main") + tollFreeHCL("main", `  number = "+18885550100"`)
-	locationOnly := env.ProviderConfig() + locationHCL("main", "Main")
-	var portOut sipstation.PortOut
-	resource.Test(t, resource.TestCase{
-		ProtoV6ProviderFactories: rec.factories(),
-		CheckDestroy:             checkNoForcedCancels(t, env),
-		Steps: []resource.TestStep{
-			{Config: withNumber},
-			{
-				PreConfig:   func() { portOut = env.RequestPortOut(t, gainingCarrier, testFOCDate, number) },
-				Config:      locationOnly,
-				ExpectError: pendingError(number, "sipstation_toll_free_number"),
-			},
-			{
-				PreConfig: func() {
-					if err := checkBilledAt(t, env, number, sipstation.StatusPortOutPending)(nil); err != nil {
-						t.Fatal(err)
-					}
-					env.CompletePortOut(t, portOut.ID)
-					rec.reset()
-				},
-				Config: withNumber,
-				ConfigStateChecks: []statecheck.StateCheck{
-					expectTollFree("status", knownvalue.StringExact(sipstation.StatusPortedOut)),
-					expectTollFree("billing_active", knownvalue.Bool(true)),
-				},
-				Check: func(*terraform.State) error {
-					return rec.requireWarning("plan", "Ported-Out Number Still Billed", number, gainingCarrier, "2.00 USD a month")
-				},
-			},
-			{
-				// Removed: cancelled without a fight, and billing stops.
-				Config: locationOnly,
-				ConfigPlanChecks: resource.ConfigPlanChecks{
-					PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(tollFreeAddr, plancheck.ResourceActionDestroy)},
-				},
-				Check: resource.ComposeTestCheckFunc(
-					checkCancelled(t, env, number),
-					checkBillingStopped(t, env, "sipstation_location.main", number),
-				),
-			},
 		},
 	})
 }

@@ -1,0 +1,413 @@
+package provider
+
+// Orders and cancels whose answers are lost or refused: an order is
+// replayed under its idempotency key (one number, never two), a cancel is
+// read back before it is reported. Each test asserts the emulator's
+// inventory afterwards.
+
+import (
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"net/http/httputil"
+	"net/url"
+	"regexp"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/plancheck"
+	"github.com/hashicorp/terraform-plugin-testing/terraform"
+
+	"github.com/sipstation-community/terraform-provider-sipstation/internal/acctest"
+	"github.com/sipstation-community/terraform-provider-sipstation/internal/emulator"
+	"github.com/sipstation-community/terraform-provider-sipstation/internal/sipstation"
+)
+
+// lostOrderSteps drops every answer to the order of the DID in config: the
+// apply says the outcome is unknown (what says what was ordered) and how to
+// find the number, and state holds a pending order.
+func lostOrderSteps(t *testing.T, env *acctest.Env, config, what string) []resource.TestStep {
+	return []resource.TestStep{
+		{Config: env.ProviderConfig() + locationHCL("main", "Main")},
+		{
+			PreConfig: func() {
+				env.SetFaults(t, emulator.Faults{DropAfterCommit: 1, Methods: []string{http.MethodPost}})
+			},
+			Config: config,
+			ExpectError: regexp.MustCompile(`Order Outcome Unknown[\s\S]*` + what +
+				`[\s\S]*whether\s+SIPStation\s+ordered\s+it\s+is\s+unknown[\s\S]*pending\s+order[\s\S]*Apply\s+again` +
+				`[\s\S]*never\s+a\s+second\s+number[\s\S]*data\s+"sipstation_numbers"[\s\S]*terraform\s+import`),
+		},
+	}
+}
+
+// checkReplayed is a check that the order was answered once and replayed.
+func checkReplayed(t *testing.T, env *acctest.Env) resource.TestCheckFunc {
+	return func(*terraform.State) error {
+		m := env.Metrics(t)
+		if got := m.Routes["POST /v1/locations/{location_id}/numbers"].Statuses["201"]; got < 2 {
+			return fmt.Errorf("%d answered orders, want the first and at least one replay", got)
+		}
+		if m.IdempotentReplays == 0 {
+			return fmt.Errorf("no order was replayed: %+v", m)
+		}
+		return nil
+	}
+}
+
+// TestAccLostAnswers_order: every answer to an order is lost after
+// SIPStation committed it. The next apply replays the order and gets the
+// number ordered then: one number, never two. By area code and by number
+// (written in another form than E.164).
+func TestAccLostAnswers_order(t *testing.T) {
+	t.Parallel()
+	cases := map[string]struct{ choose, number, what string }{
+		"area_code": {`  area_code = "212"`, "+12125550100", `a\s+local\s+number\s+in\s+area\s+code\s+212`},
+		"number":    {`  number = "(415) 555-0100"`, "+14155550100", `the\s+local\s+number\s+\+14155550100`},
+	}
+	for name, tc := range cases {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			env := acctest.New(t)
+			env.RequireEmulator(t)
+			config := lostOrderHCL(env, tc.choose, "")
+			resource.Test(t, resource.TestCase{
+				ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+				CheckDestroy:             checkCancelled(t, env, tc.number),
+				Steps: append(lostOrderSteps(t, env, config, tc.what),
+					resource.TestStep{
+						// The order went through once; the fault is gone; the
+						// next apply replays the order and finds that number.
+						PreConfig: func() {
+							env.SetFaults(t, emulator.Faults{})
+							mustCheck(t, checkInventory(t, env, tc.number))
+						},
+						Config: config,
+						Check: resource.ComposeTestCheckFunc(
+							checkInState(tc.number),
+							checkInventory(t, env, tc.number),
+							cancelledOnce(t, env, 0),
+							checkReplayed(t, env),
+						),
+					},
+				),
+			})
+		})
+	}
+}
+
+// TestAccLostAnswers_orderCreateBeforeDestroy: with
+// create_before_destroy Terraform creates the replacement of a pending order
+// before it removes it, so the provider cannot hand the replacement the
+// order's key. The apply stops before ordering anything: still one number.
+func TestAccLostAnswers_orderCreateBeforeDestroy(t *testing.T) {
+	t.Parallel()
+	env := acctest.New(t)
+	env.RequireEmulator(t)
+	const number = "+12125550100"
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		CheckDestroy:             checkCancelled(t, env, number),
+		Steps: append(lostOrderSteps(t, env, lostOrderHCL(env, `  area_code = "212"`, cbdLifecycle), `area\s+code\s+212`),
+			resource.TestStep{
+				PreConfig:   func() { env.SetFaults(t, emulator.Faults{}) },
+				Config:      lostOrderHCL(env, `  area_code = "212"`, cbdLifecycle),
+				ExpectError: regexp.MustCompile(`inconsistent final plan[\s\S]*order_idempotency_key`),
+			},
+			resource.TestStep{
+				// Nothing more was ordered. (The way out the error gives is
+				// to find the number and import it; here the test cancels
+				// it, and the pending order leaves state.)
+				PreConfig: func() {
+					mustCheck(t, checkInventory(t, env, number))
+					mustCheck(t, cancelledOnce(t, env, 0))
+					if code := env.Do(t, http.MethodDelete, "/v1/numbers/"+url.PathEscape(number), nil, nil); code != http.StatusOK {
+						t.Fatalf("cancel %s: status %d", number, code)
+					}
+				},
+				Config: env.ProviderConfig() + locationHCL("main", "Main"),
+			},
+		),
+	})
+}
+
+// TestAccLostAnswers_orderWithoutRefresh: the replay after lost
+// answers, planned with -refresh=false. The plan does not see the tainted
+// pending order and plans a new order, but the apply removes the pending
+// order first and hands its key to the order: the number ordered then, one
+// number. With create_before_destroy the order goes first and cannot get
+// the key: a second number is billed and the first is left outside state,
+// the limit the guide states ("run terraform untaint first").
+func TestAccLostAnswers_orderWithoutRefresh(t *testing.T) {
+	t.Parallel()
+	const second = "+12125550101"
+	cases := map[string]struct {
+		lifecycle string
+		inState   string
+		billed    []string
+	}{
+		"destroy_before_create": {"", first212, []string{first212}},
+		"create_before_destroy": {cbdLifecycle, second, []string{first212, second}},
+	}
+	for name, tc := range cases {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			env := acctest.New(t)
+			env.RequireEmulator(t)
+			config := lostOrderHCL(env, `  area_code = "212"`, tc.lifecycle)
+			resource.Test(t, resource.TestCase{
+				ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+				AdditionalCLIOptions:     &resource.AdditionalCLIOptions{Plan: resource.PlanOptions{NoRefresh: true}},
+				CheckDestroy:             checkCancelled(t, env, tc.inState),
+				Steps: append(lostOrderSteps(t, env, config, `area\s+code\s+212`),
+					resource.TestStep{
+						PreConfig: func() {
+							env.SetFaults(t, emulator.Faults{})
+							mustCheck(t, checkInventory(t, env, first212))
+						},
+						Config: config,
+						Check: resource.ComposeTestCheckFunc(
+							checkInState(tc.inState),
+							checkInventory(t, env, tc.billed...),
+							cancelledOnce(t, env, 0),
+						),
+					},
+					resource.TestStep{
+						// The number left outside state is cancelled by hand,
+						// so that the location closes at destroy.
+						PreConfig: func() {
+							for _, n := range tc.billed {
+								if n == tc.inState {
+									continue
+								}
+								if code := env.Do(t, http.MethodDelete, "/v1/numbers/"+url.PathEscape(n), nil, nil); code != http.StatusOK {
+									t.Fatalf("cancel %s: status %d", n, code)
+								}
+							}
+						},
+						Config: config,
+						Check:  checkInventory(t, env, tc.inState),
+					},
+				),
+			})
+		})
+	}
+}
+
+// TestAccLostAnswers_orderConfigChanged: a pending order whose
+// resource then asks for another order (area_code changed) cannot be
+// replayed; the plan warns that it leaves state unresolved, naming its key
+// and how to find the number, instead of dropping it without a word. The
+// apply orders the new number; the one ordered under the lost key stays
+// billed, as the warning says.
+func TestAccLostAnswers_orderConfigChanged(t *testing.T) {
+	t.Parallel()
+	env := acctest.New(t)
+	env.RequireEmulator(t)
+	const ordered213 = "+12135550100"
+	rec := &diagRecorder{}
+	changed := lostOrderHCL(env, `  area_code = "213"`, "")
+	const summary = "Pending Order Leaves State Unresolved"
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: rec.factories(),
+		CheckDestroy:             checkCancelled(t, env, ordered213),
+		Steps: append(lostOrderSteps(t, env, lostOrderHCL(env, `  area_code = "212"`, ""), `area\s+code\s+212`),
+			resource.TestStep{
+				PreConfig: func() {
+					env.SetFaults(t, emulator.Faults{})
+					mustCheck(t, checkInventory(t, env, first212))
+					rec.reset()
+				},
+				Config:             changed,
+				PlanOnly:           true,
+				ExpectNonEmptyPlan: true,
+			},
+			resource.TestStep{
+				PreConfig: func() {
+					if err := rec.requireWarning("plan", summary, "area code 212", "idempotency key", "unknown",
+						"stays billed", "sipstation_numbers", "import it"); err != nil {
+						t.Fatal(err)
+					}
+				},
+				Config: changed,
+				Check: resource.ComposeTestCheckFunc(
+					resource.TestCheckResourceAttr(didAddr, "id", ordered213),
+					checkInventory(t, env, first212, ordered213),
+					cancelledOnce(t, env, 0),
+				),
+			},
+			resource.TestStep{
+				// The number ordered under the lost key is cancelled by
+				// hand, so that the location closes at destroy.
+				PreConfig: func() {
+					if code := env.Do(t, http.MethodDelete, "/v1/numbers/"+url.PathEscape(first212), nil, nil); code != http.StatusOK {
+						t.Fatalf("cancel %s: status %d", first212, code)
+					}
+				},
+				Config: changed,
+				Check:  checkInventory(t, env, ordered213),
+			},
+		),
+	})
+}
+
+// TestAccLostAnswers_cancel: every answer to a cancel is lost after
+// SIPStation cancelled the number. The provider asks and finds it gone: the
+// apply succeeds, the resource leaves state, nothing says "still billed".
+func TestAccLostAnswers_cancel(t *testing.T) {
+	t.Parallel()
+	env := acctest.New(t)
+	env.RequireEmulator(t)
+	const number = "+14155550100"
+	base := fmt.Sprintf("provider \"sipstation\" {\n  endpoint    = %q\n  api_key     = %q\n  max_retries = 1\n}\n", env.Endpoint, env.APIKey) +
+		locationHCL("main", "Main")
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps: []resource.TestStep{
+			{Config: base + didHCL("main", `  number = "`+number+`"`)},
+			{
+				PreConfig: func() {
+					env.SetFaults(t, emulator.Faults{DropAfterCommit: 1, Methods: []string{http.MethodDelete}})
+				},
+				Config: base,
+				Check: resource.ComposeTestCheckFunc(
+					checkCancelled(t, env, number),
+					checkInventory(t, env),
+					func(s *terraform.State) error {
+						if _, ok := s.RootModule().Resources[didAddr]; ok {
+							return fmt.Errorf("%s is still in state", didAddr)
+						}
+						if m := env.Metrics(t); m.FaultsInjected.DroppedAfterCommit == 0 {
+							return fmt.Errorf("no answer was dropped: %+v", m.FaultsInjected)
+						}
+						return nil
+					},
+				),
+			},
+			{PreConfig: func() { env.SetFaults(t, emulator.Faults{}) }, Config: base},
+		},
+	})
+}
+
+// deleteFaultProxy stands between the provider and the emulator and spoils
+// the DELETEs of numbers: it answers the next `fail` of them itself with a
+// 503 (Retry-After: 1), never reaching the emulator, or, when `drop` is set,
+// forwards the next one and then cuts the connection before the answer.
+type deleteFaultProxy struct {
+	mu      sync.Mutex
+	fail    int // DELETEs still to answer 503; negative: all of them
+	drop    bool
+	refused int // DELETEs answered 503 so far
+}
+
+func newDeleteFaultProxy(t *testing.T, env *acctest.Env) (*deleteFaultProxy, string) {
+	target, err := url.Parse(env.Endpoint)
+	if err != nil {
+		t.Fatalf("parse endpoint: %v", err)
+	}
+	p := &deleteFaultProxy{}
+	rp := httputil.NewSingleHostReverseProxy(target)
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Method != http.MethodDelete || !strings.HasPrefix(r.URL.Path, "/v1/numbers/") {
+			rp.ServeHTTP(w, r)
+			return
+		}
+		p.mu.Lock()
+		fail, drop := p.fail != 0, p.drop
+		if fail {
+			p.fail--
+			p.refused++
+		}
+		p.drop = false
+		p.mu.Unlock()
+		switch {
+		case fail:
+			w.Header().Set("Content-Type", "application/json")
+			w.Header().Set("Retry-After", "1")
+			w.WriteHeader(http.StatusServiceUnavailable)
+			_ = json.NewEncoder(w).Encode(sipstation.ErrorBody{Errors: []sipstation.ErrorObject{{
+				Code: sipstation.CodeTemporarilyUnavailable, Title: "Service Unavailable", Detail: "test proxy: try again",
+			}}})
+		case drop:
+			// The emulator cancels the number; the answer never arrives.
+			rec := httptest.NewRecorder()
+			rp.ServeHTTP(rec, r)
+			panic(http.ErrAbortHandler)
+		default:
+			rp.ServeHTTP(w, r)
+		}
+	}))
+	t.Cleanup(srv.Close)
+	return p, srv.URL
+}
+
+func (p *deleteFaultProxy) set(fail int, drop bool) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.fail, p.drop, p.refused = fail, drop, 0
+}
+
+func (p *deleteFaultProxy) refusedCount() int {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return p.refused
+}
+
+// TestAccLostAnswers_cancelRefused: a cancel that keeps failing with 503 is
+// retried, then reported with the number still active, billed and in state;
+// one that fails twice and then succeeds cancels once; one whose answer is
+// lost after SIPStation cancelled is retried, finds the number gone (404)
+// and counts it cancelled. Never a force.
+func TestAccLostAnswers_cancelRefused(t *testing.T) {
+	t.Parallel()
+	env := acctest.New(t)
+	env.RequireEmulator(t)
+	const n0, n1 = "+14155550100", "+14155550101"
+	proxy, endpoint := newDeleteFaultProxy(t, env)
+	base := fmt.Sprintf("provider \"sipstation\" {\n  endpoint    = %q\n  api_key     = %q\n  max_retries = 2\n}\n",
+		endpoint, env.APIKey) + locationHCL("main", "Main")
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		CheckDestroy:             resource.ComposeTestCheckFunc(checkCancelled(t, env, n0), checkCancelled(t, env, n1)),
+		Steps: []resource.TestStep{
+			{Config: base + didHCL("main", `  number = "`+n0+`"`)},
+			{
+				PreConfig: func() { proxy.set(-1, false) },
+				Config:    base,
+				ExpectError: regexp.MustCompile(`Cannot Cancel Number[\s\S]*` + regexp.QuoteMeta(n0) +
+					`[\s\S]*still\s+active\s+and\s+billed[\s\S]*stays\s+in\s+state[\s\S]*gave\s+up\s+after\s+3\s+attempts`),
+			},
+			{
+				PreConfig: func() {
+					if n := proxy.refusedCount(); n != 3 {
+						t.Fatalf("the provider sent %d DELETEs, want 3 (1 + max_retries 2)", n)
+					}
+					mustCheck(t, checkAllBilled(t, env, sipstation.StatusActive, n0))
+					mustCheck(t, cancelledOnce(t, env, 0))
+					proxy.set(0, false)
+				},
+				// Still in state: the plan still destroys it.
+				Config:             base,
+				PlanOnly:           true,
+				ExpectNonEmptyPlan: true,
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectResourceAction(didAddr, plancheck.ResourceActionDestroy)},
+				},
+			},
+			{
+				PreConfig: func() { proxy.set(2, false) },
+				Config:    base,
+				Check:     resource.ComposeTestCheckFunc(checkCancelled(t, env, n0), cancelledOnce(t, env, 1)),
+			},
+			{Config: base + didHCL("main", `  number = "`+n1+`"`)},
+			{
+				PreConfig: func() { proxy.set(0, true) },
+				Config:    base,
+				Check:     resource.ComposeTestCheckFunc(checkCancelled(t, env, n1), cancelledOnce(t, env, 2)),
+			},
+		},
+	})
+}
