@@ -1,7 +1,7 @@
 package provider
 
 import (
-	"context"
+	"net/http"
 	"regexp"
 	"strings"
 	"testing"
@@ -90,11 +90,13 @@ func TestAccAvailableNumbersDataSource_orderedNumberLeavesTheList(t *testing.T) 
 	// A live endpoint's stock changes under the test; only the emulator's
 	// pool is listed in a known order.
 	env.RequireEmulator(t)
-	api := newOutsideTerraform(t, env)
-	free, err := api.client.ListAvailableNumbers(context.Background(), sipstation.AvailableNumbersQuery{AreaCode: "212", Limit: 4})
-	if err != nil {
-		t.Fatal(err)
+	var available struct {
+		Data []sipstation.AvailableNumber `json:"data"`
 	}
+	if code := env.Get(t, "/v1/available-numbers?area_code=212&limit=4", &available); code != http.StatusOK {
+		t.Fatalf("list the available numbers: status %d", code)
+	}
+	free := available.Data
 	if len(free) != 4 {
 		t.Fatalf("want 4 free numbers in 212 to start from, got %v", free)
 	}
@@ -122,7 +124,7 @@ data "sipstation_available_numbers" "ny" {
 			{
 				// Someone orders the second number listed, as in the web store.
 				PreConfig: func() {
-					api.order(api.location("Elsewhere").ID, sipstation.NumberOrder{Type: sipstation.TypeLocal, Number: free[1].Number})
+					env.OrderNumber(t, env.CreateLocation(t, "Elsewhere").ID, sipstation.NumberOrder{Type: sipstation.TypeLocal, Number: free[1].Number})
 				},
 				Config:            config,
 				ConfigStateChecks: []statecheck.StateCheck{listed(free[0], free[2], free[3])},

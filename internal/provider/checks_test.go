@@ -223,3 +223,13 @@ func expectDID(attr string, v knownvalue.Check) statecheck.StateCheck {
 func expectTollFree(attr string, v knownvalue.Check) statecheck.StateCheck {
 	return statecheck.ExpectKnownValue(tollFreeAddr, tfjsonpath.New(attr), v)
 }
+
+// requirePortedStillBilled fails the test unless e164 is ported out and
+// still billed: a resource that left state with the left-the-trunk warning
+// changed nothing of the number.
+func requirePortedStillBilled(t *testing.T, env *acctest.Env, e164 string) {
+	t.Helper()
+	if n, _ := apiNumber(t, env, e164); n.Status != sipstation.StatusPortedOut || !n.Billing.Active {
+		t.Errorf("the ported number %s: %s, billed %v; the test changed what it should not", e164, n.Status, n.Billing.Active)
+	}
+}

@@ -1,7 +1,6 @@
 package provider
 
 import (
-	"context"
 	"fmt"
 	"regexp"
 	"testing"
@@ -286,7 +285,7 @@ func TestAccDID_validation(t *testing.T) {
 	t.Parallel()
 	env := acctest.New(t)
 	config := func(body string) string {
-		return env.ProviderConfig() + "resource \"sipstation_did\" \"main\" {\n  location_id = \"loc_x\"\n" + body + "\n}\n"
+		return env.ProviderConfig() + numberBlock("sipstation_did", "main", `"loc_x"`, body)
 	}
 	step := func(body, want string) resource.TestStep {
 		return resource.TestStep{Config: config(body), PlanOnly: true, ExpectError: regexp.MustCompile(want)}
@@ -320,9 +319,7 @@ func TestAccDID_cancelledOutside(t *testing.T) {
 			{Config: config},
 			{
 				PreConfig: func() {
-					if code := env.Do(t, "DELETE", "/v1/numbers/%2B14155550100", nil, nil); code != 200 {
-						t.Fatalf("cancel outside Terraform: status %d", code)
-					}
+					env.CancelNumber(t, "+14155550100")
 					rec.reset()
 				},
 				Config:             config,
@@ -414,20 +411,8 @@ func TestAccDID_orderRefused(t *testing.T) {
 	env := acctest.New(t)
 	env.RequireEmulator(t)
 	const number = "+14155550100"
-	other, err := sipstation.New(sipstation.Config{Endpoint: env.Endpoint, APIKey: env.CreateAccount(t, "other")})
-	if err != nil {
-		t.Fatal(err)
-	}
-	loc, err := other.CreateLocation(context.Background(), sipstation.LocationCreate{
-		Name: "Elsewhere", OrganizationName: "Other LLC", Email: "it@other.example",
-		ServiceAddress: sipstation.Address{Street1: "2 Main St", City: "Austin", State: "TX", Zip: "73301"},
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := other.OrderNumber(context.Background(), loc.ID, sipstation.NumberOrder{Type: sipstation.TypeLocal, Number: number}); err != nil {
-		t.Fatal(err)
-	}
+	other := env.OtherAccount(t, "other", "")
+	other.OrderNumber(t, other.CreateLocation(t, "Elsewhere").ID, sipstation.NumberOrder{Type: sipstation.TypeLocal, Number: number})
 	config := env.ProviderConfig() + locationHCL("main", "Main")
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,

@@ -42,7 +42,7 @@ func checkE911(t *testing.T, env *acctest.Env, e164 string, want *sipstation.E91
 func TestAccE911Address_lifecycle(t *testing.T) {
 	env := acctest.New(t)
 	env.RequireEmulator(t)
-	trunkNumbers(t, env, "+14155550160", "+14155550161")
+	env.OrderLocalNumbers(t, "+14155550160", "+14155550161")
 	const address = "sipstation_e911_address.main"
 	addr := sipstation.E911Address{Name: "Example Dental LLC", Street1: "1 Market St", City: "San Francisco", State: "CA", Zip: "94105"}
 	moved := addr
@@ -107,8 +107,8 @@ func TestAccE911Address_lifecycle(t *testing.T) {
 func TestAccE911Address_refused(t *testing.T) {
 	env := acctest.New(t)
 	env.RequireEmulator(t)
-	trial := trialEnv(t, env)
-	trunkNumbers(t, trial, "+14155550170")
+	trial := env.OtherAccount(t, t.Name()+" trial", "TRIAL")
+	trial.OrderLocalNumbers(t, "+14155550170")
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		Steps: []resource.TestStep{
@@ -139,7 +139,7 @@ func TestAccE911Address_refused(t *testing.T) {
 func TestAccE911Address_leftTrunk(t *testing.T) {
 	env := acctest.New(t)
 	env.RequireEmulator(t)
-	trunkNumbers(t, env, "+14155550180")
+	env.OrderLocalNumbers(t, "+14155550180")
 	rec := &diagRecorder{}
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: rec.factories(),

@@ -57,7 +57,7 @@ func checkAccountFailover(t *testing.T, env *acctest.Env, num, dest string) reso
 func TestAccFailover_number(t *testing.T) {
 	env := acctest.New(t)
 	env.RequireEmulator(t)
-	trunkNumbers(t, env, "+14155550190")
+	env.OrderLocalNumbers(t, "+14155550190")
 	const address = "sipstation_failover.main"
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
@@ -136,7 +136,7 @@ func TestAccFailover_account(t *testing.T) {
 func TestAccFailover_refused(t *testing.T) {
 	env := acctest.New(t)
 	env.RequireEmulator(t)
-	trial := trialEnv(t, env)
+	trial := env.OtherAccount(t, t.Name()+" trial", "TRIAL")
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		Steps: []resource.TestStep{
@@ -162,7 +162,7 @@ func TestAccFailover_refused(t *testing.T) {
 func TestAccFailover_leftTrunk(t *testing.T) {
 	env := acctest.New(t)
 	env.RequireEmulator(t)
-	trunkNumbers(t, env, "+14155550192")
+	env.OrderLocalNumbers(t, "+14155550192")
 	rec := &diagRecorder{}
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: rec.factories(),
@@ -218,7 +218,7 @@ func TestAccFailover_numberBesideDestination(t *testing.T) {
 		}
 	}))
 	t.Cleanup(ts.Close)
-	config := fmt.Sprintf("provider \"sipstation\" {\n  trunk_endpoint = %q\n  account_key = \"k3y\"\n}\n", ts.URL) +
+	config := acctest.ProviderBlock(acctest.Set("trunk_endpoint", ts.URL), acctest.Set("account_key", "k3y")) +
 		failoverHCL("account", "", `{ destination = "pbx.example.com" }`)
 	const address = "sipstation_failover.account"
 	rec := &diagRecorder{}

@@ -1,7 +1,8 @@
 package provider
 
-// The configurations the Terraform-driven tests apply: every HCL builder
-// of the package's tests is here.
+// The configurations the Terraform-driven tests apply: every HCL builder of
+// the package's tests is here. Provider blocks come from acctest.Env's
+// ProviderConfig and its siblings.
 
 import (
 	"fmt"
@@ -32,15 +33,21 @@ const didAddr = "sipstation_did.main"
 
 const tollFreeAddr = "sipstation_toll_free_number.main"
 
+// numberBlock is resource resourceType.name with location_id = location (an
+// HCL expression) and the given body lines.
+func numberBlock(resourceType, name, location, body string) string {
+	return fmt.Sprintf(`
+resource %q %q {
+  location_id = %s
+%s
+}
+`, resourceType, name, location, body)
+}
+
 // numberHCL is a number resource named main in location loc with the given
 // body lines.
 func numberHCL(resourceType, loc, body string) string {
-	return fmt.Sprintf(`
-resource %q "main" {
-  location_id = sipstation_location.%s.id
-%s
-}
-`, resourceType, loc, body)
+	return numberBlock(resourceType, "main", "sipstation_location."+loc+".id", body)
 }
 
 // didHCL is sipstation_did.main in location loc.
@@ -51,20 +58,75 @@ func tollFreeHCL(loc, body string) string { return numberHCL("sipstation_toll_fr
 
 // namedDIDHCL is sipstation_did.<name> holding number in location main.
 func namedDIDHCL(name, number string) string {
+	return numberBlock("sipstation_did", name, "sipstation_location.main.id", fmt.Sprintf("  number      = %q", number))
+}
+
+// didListHCL is sipstation_did.<name> with count over the numbers, in
+// location main: dropping the first number shifts every index.
+func didListHCL(name string, numbers ...string) string {
+	quoted := make([]string, len(numbers))
+	for i, n := range numbers {
+		quoted[i] = strconv.Quote(n)
+	}
+	return fmt.Sprintf(`
+locals {
+  numbers = [%s]
+}
+resource "sipstation_did" %q {
+  count       = length(local.numbers)
+  location_id = sipstation_location.main.id
+  number      = local.numbers[count.index]
+}
+`, strings.Join(quoted, ", "), name)
+}
+
+// didForEachHCL is sipstation_did.<name> with for_each over each (an HCL map
+// of keys to numbers), in location main.
+func didForEachHCL(name, each string) string {
 	return fmt.Sprintf(`
 resource "sipstation_did" %q {
+  for_each    = %s
   location_id = sipstation_location.main.id
-  number      = %q
+  number      = each.value
 }
-`, name, number)
-}
-
-// removedHCL stops managing address without destroying it.
-func removedHCL(address string) string {
-	return fmt.Sprintf("\nremoved {\n  from = %s\n  lifecycle {\n    destroy = false\n  }\n}\n", address)
+`, name, each)
 }
 
+// manyDIDsHCL is count DIDs +1415555 0100 onwards in location main.
+func manyDIDsHCL(count int) string {
+	return fmt.Sprintf(`
+resource "sipstation_did" "many" {
+  count       = %d
+  location_id = sipstation_location.main.id
+  number      = format("+1415555%%04d", 100 + count.index)
+}
+`, count)
+}
+
+// triggeredDIDHCL is sipstation_did.main in location main, chosen by choose
+// (a number or an area_code line), replaced whenever trigger changes
+// (replace_triggered_by, as -replace would), with more lifecycle lines.
+func triggeredDIDHCL(trigger, choose, lifecycle string) string {
+	return fmt.Sprintf(`
+resource "terraform_data" "trigger" {
+  input = %q
+}
+resource "sipstation_did" "main" {
+  location_id = sipstation_location.main.id
+%s
+  lifecycle {
+    replace_triggered_by = [terraform_data.trigger]
+%s
+  }
+}
+`, trigger, choose, lifecycle)
+}
+
+// cbdLifecycle is a lifecycle block of create_before_destroy, for a body.
 const cbdLifecycle = "\n  lifecycle {\n    create_before_destroy = true\n  }\n"
+
+// cbd is create_before_destroy, for the lifecycle of triggeredDIDHCL.
+const cbd = "    create_before_destroy = true"
 
 // first212 is the number the emulator gives the first order in area code 212.
 const first212 = "+12125550100"
@@ -80,24 +142,28 @@ const badE911 = `
   }
 `
 
-// lostOrderHCL is a DID chosen by choose whose order may take 3 s.
+// lostOrderHCL is a DID chosen by choose whose order may take 3 s, with one
+// retry.
 func lostOrderHCL(env *acctest.Env, choose, lifecycle string) string {
-	provider := fmt.Sprintf("provider \"sipstation\" {\n  endpoint    = %q\n  api_key     = %q\n  max_retries = 1\n}\n", env.Endpoint, env.APIKey)
-	return provider + locationHCL("main", "Main") + didHCL("main", choose+`
+	return env.ProviderConfig(acctest.Set("max_retries", 1)) + locationHCL("main", "Main") + didHCL("main", choose+`
   timeouts {
     create = "3s"
   }`+lifecycle)
 }
 
-// manyDIDsHCL is count DIDs +1415555 0100 onwards in location main.
-func manyDIDsHCL(count int) string {
-	return fmt.Sprintf(`
-resource "sipstation_did" "many" {
-  count       = %d
-  location_id = sipstation_location.main.id
-  number      = format("+1415555%%04d", 100 + count.index)
+// removedHCL stops managing address without destroying it.
+func removedHCL(address string) string {
+	return fmt.Sprintf("\nremoved {\n  from = %s\n  lifecycle {\n    destroy = false\n  }\n}\n", address)
 }
-`, count)
+
+// movedHCL is a moved block from one address to another.
+func movedHCL(from, to string) string {
+	return fmt.Sprintf("\nmoved {\n  from = %s\n  to   = %s\n}\n", from, to)
+}
+
+// importHCL is an import block of id into address.
+func importHCL(address, id string) string {
+	return fmt.Sprintf("\nimport {\n  to = %s\n  id = %q\n}\n", address, id)
 }
 
 // kitHCL is a sipstation_port_out_details "kit" block.
@@ -114,6 +180,7 @@ data "sipstation_port_out_details" "kit" {
 `, locationID, strings.Join(quoted, ", "), extra)
 }
 
+// e911HCL is sipstation_e911_address.main for number.
 func e911HCL(number, street2, extra string) string {
 	return fmt.Sprintf(`
 resource "sipstation_e911_address" "main" {
@@ -128,6 +195,8 @@ resource "sipstation_e911_address" "main" {
 `, number, street2, extra)
 }
 
+// failoverHCL is sipstation_failover.<name> of number ("" for the
+// account-wide failover).
 func failoverHCL(name, number, failover string) string {
 	n := ""
 	if number != "" {

@@ -124,9 +124,7 @@ func TestAccLostAnswers_orderCreateBeforeDestroy(t *testing.T) {
 				PreConfig: func() {
 					mustCheck(t, checkInventory(t, env, number))
 					mustCheck(t, cancelledOnce(t, env, 0))
-					if code := env.Do(t, http.MethodDelete, "/v1/numbers/"+url.PathEscape(number), nil, nil); code != http.StatusOK {
-						t.Fatalf("cancel %s: status %d", number, code)
-					}
+					env.CancelNumber(t, number)
 				},
 				Config: env.ProviderConfig() + locationHCL("main", "Main"),
 			},
@@ -183,9 +181,7 @@ func TestAccLostAnswers_orderWithoutRefresh(t *testing.T) {
 								if n == tc.inState {
 									continue
 								}
-								if code := env.Do(t, http.MethodDelete, "/v1/numbers/"+url.PathEscape(n), nil, nil); code != http.StatusOK {
-									t.Fatalf("cancel %s: status %d", n, code)
-								}
+								env.CancelNumber(t, n)
 							}
 						},
 						Config: config,
@@ -243,9 +239,7 @@ func TestAccLostAnswers_orderConfigChanged(t *testing.T) {
 				// The number ordered under the lost key is cancelled by
 				// hand, so that the location closes at destroy.
 				PreConfig: func() {
-					if code := env.Do(t, http.MethodDelete, "/v1/numbers/"+url.PathEscape(first212), nil, nil); code != http.StatusOK {
-						t.Fatalf("cancel %s: status %d", first212, code)
-					}
+					env.CancelNumber(t, first212)
 				},
 				Config: changed,
 				Check:  checkInventory(t, env, ordered213),
@@ -262,7 +256,7 @@ func TestAccLostAnswers_cancel(t *testing.T) {
 	env := acctest.New(t)
 	env.RequireEmulator(t)
 	const number = "+14155550100"
-	base := fmt.Sprintf("provider \"sipstation\" {\n  endpoint    = %q\n  api_key     = %q\n  max_retries = 1\n}\n", env.Endpoint, env.APIKey) +
+	base := env.ProviderConfig(acctest.Set("max_retries", 1)) +
 		locationHCL("main", "Main")
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
@@ -367,8 +361,7 @@ func TestAccLostAnswers_cancelRefused(t *testing.T) {
 	env.RequireEmulator(t)
 	const n0, n1 = "+14155550100", "+14155550101"
 	proxy, endpoint := newDeleteFaultProxy(t, env)
-	base := fmt.Sprintf("provider \"sipstation\" {\n  endpoint    = %q\n  api_key     = %q\n  max_retries = 2\n}\n",
-		endpoint, env.APIKey) + locationHCL("main", "Main")
+	base := env.ProviderConfig(acctest.Set("endpoint", endpoint), acctest.Set("max_retries", 2)) + locationHCL("main", "Main")
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		CheckDestroy:             resource.ComposeTestCheckFunc(checkCancelled(t, env, n0), checkCancelled(t, env, n1)),

@@ -2,7 +2,6 @@ package provider
 
 import (
 	"bytes"
-	"context"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -58,17 +57,16 @@ func TestAccPortOutDetailsDataSource_kit(t *testing.T) {
 	t.Parallel()
 	env := acctest.New(t)
 	env.RequireEmulator(t)
-	api := newOutsideTerraform(t, env)
 
-	loc := api.location("HQ")
-	older := api.order(loc.ID, sipstation.NumberOrder{Type: sipstation.TypeLocal, AreaCode: "415"})
-	tollFree := api.order(loc.ID, sipstation.NumberOrder{Type: sipstation.TypeTollFree, Number: "+18885550177"})
+	loc := env.CreateLocation(t, "HQ")
+	older := env.OrderNumber(t, loc.ID, sipstation.NumberOrder{Type: sipstation.TypeLocal, AreaCode: "415"})
+	tollFree := env.OrderNumber(t, loc.ID, sipstation.NumberOrder{Type: sipstation.TypeTollFree, Number: "+18885550177"})
 	env.Advance(t, 91*24*time.Hour)
-	newer := api.order(loc.ID, sipstation.NumberOrder{Type: sipstation.TypeLocal, AreaCode: "303"})
+	newer := env.OrderNumber(t, loc.ID, sipstation.NumberOrder{Type: sipstation.TypeLocal, AreaCode: "303"})
 	// The port completes today on the emulator's clock: the day it
 	// activated the newer number.
 	portDate := newer.ActivatedAt.UTC().Format(time.DateOnly)
-	latest, ok := newestStatement(api.statements(loc.ID))
+	latest, ok := newestStatement(env.Statements(t, loc.ID))
 	if !ok {
 		t.Fatal("after 91 days the emulator issued no statement")
 	}
@@ -156,9 +154,8 @@ func TestAccPortOutDetailsDataSource_newLocation(t *testing.T) {
 	t.Parallel()
 	env := acctest.New(t)
 	env.RequireEmulator(t)
-	api := newOutsideTerraform(t, env)
-	loc := api.location("New office")
-	did := api.order(loc.ID, sipstation.NumberOrder{Type: sipstation.TypeLocal, AreaCode: "512"})
+	loc := env.CreateLocation(t, "New office")
+	did := env.OrderNumber(t, loc.ID, sipstation.NumberOrder{Type: sipstation.TypeLocal, AreaCode: "512"})
 	const ds = "data.sipstation_port_out_details.kit"
 
 	rec := &diagRecorder{}
@@ -199,7 +196,7 @@ func TestAccPortOutDetailsDataSource_newLocation(t *testing.T) {
 		t.Fatalf("the warning names no date:\n%s", warned[0].Detail)
 	}
 	env.Advance(t, aMonth)
-	issued := api.statements(loc.ID)
+	issued := env.Statements(t, loc.ID)
 	if len(issued) != 1 || issued[0].Date != m[1] {
 		t.Fatalf("the warning said the first statement falls due on %s; the emulator issued %+v", m[1], issued)
 	}
@@ -212,28 +209,19 @@ func TestAccPortOutDetailsDataSource_refusals(t *testing.T) {
 	t.Parallel()
 	env := acctest.New(t)
 	env.RequireEmulator(t)
-	api := newOutsideTerraform(t, env)
-	ctx := context.Background()
 
-	hq := api.location("HQ")
-	branch := api.location("Branch")
-	good := api.order(hq.ID, sipstation.NumberOrder{Type: sipstation.TypeLocal, AreaCode: "212"})
-	onBranch := api.order(branch.ID, sipstation.NumberOrder{Type: sipstation.TypeLocal, AreaCode: "415"})
-	cancelled := api.order(hq.ID, sipstation.NumberOrder{Type: sipstation.TypeLocal, AreaCode: "206"})
-	if err := api.client.CancelNumber(ctx, cancelled.Number); err != nil {
-		t.Fatal(err)
-	}
-	ported := api.order(hq.ID, sipstation.NumberOrder{Type: sipstation.TypeLocal, AreaCode: "303"})
+	hq := env.CreateLocation(t, "HQ")
+	branch := env.CreateLocation(t, "Branch")
+	good := env.OrderNumber(t, hq.ID, sipstation.NumberOrder{Type: sipstation.TypeLocal, AreaCode: "212"})
+	onBranch := env.OrderNumber(t, branch.ID, sipstation.NumberOrder{Type: sipstation.TypeLocal, AreaCode: "415"})
+	cancelled := env.OrderNumber(t, hq.ID, sipstation.NumberOrder{Type: sipstation.TypeLocal, AreaCode: "206"})
+	env.CancelNumber(t, cancelled.Number)
+	ported := env.OrderNumber(t, hq.ID, sipstation.NumberOrder{Type: sipstation.TypeLocal, AreaCode: "303"})
 	env.CompletePortOut(t, env.RequestPortOut(t, "Other Telecom", "", ported.Number).ID)
-	pending := api.order(hq.ID, sipstation.NumberOrder{Type: sipstation.TypeTollFree, Number: "+18005550150"})
+	pending := env.OrderNumber(t, hq.ID, sipstation.NumberOrder{Type: sipstation.TypeTollFree, Number: "+18005550150"})
 	po := env.RequestPortOut(t, gainingCarrier, "", pending.Number)
-	otherKey := env.CreateAccount(t, "Someone else")
-	otherClient, err := sipstation.New(sipstation.Config{Endpoint: env.Endpoint, APIKey: otherKey})
-	if err != nil {
-		t.Fatal(err)
-	}
-	otherAccount := outsideTerraform{t: t, client: otherClient}
-	theirs := otherAccount.order(otherAccount.location("Theirs").ID, sipstation.NumberOrder{Type: sipstation.TypeLocal, AreaCode: "702"})
+	other := env.OtherAccount(t, "Someone else", "")
+	theirs := other.OrderNumber(t, other.CreateLocation(t, "Theirs").ID, sipstation.NumberOrder{Type: sipstation.TypeLocal, AreaCode: "702"})
 	const neverHeld = "+16175550188"
 
 	numbers := []string{good.Number, onBranch.Number, cancelled.Number, ported.Number, pending.Number, theirs.Number, neverHeld}
@@ -441,11 +429,10 @@ func TestAccPortOutDetailsDataSource_missingLOADetails(t *testing.T) {
 	t.Parallel()
 	env := acctest.New(t)
 	env.RequireEmulator(t)
-	api := newOutsideTerraform(t, env)
-	loc := api.location("Web store")
-	did := api.order(loc.ID, sipstation.NumberOrder{Type: sipstation.TypeLocal, AreaCode: "720"})
+	loc := env.CreateLocation(t, "Web store")
+	did := env.OrderNumber(t, loc.ID, sipstation.NumberOrder{Type: sipstation.TypeLocal, AreaCode: "720"})
 	blanker, endpoint := newLocationBlanker(t, env)
-	config := fmt.Sprintf("provider \"sipstation\" {\n  endpoint = %q\n  api_key  = %q\n}\n", endpoint, env.APIKey) +
+	config := env.ProviderConfig(acctest.Set("endpoint", endpoint)) +
 		kitHCL(loc.ID, []string{did.Number}, "")
 	const ds = "data.sipstation_port_out_details.kit"
 

@@ -106,9 +106,7 @@ func TestAccPortOutGuard_atPlan(t *testing.T) {
 				// outside Terraform, so the location can close.
 				PreConfig: func() {
 					env.CompletePortOut(t, portOut.ID)
-					if code := env.Do(t, http.MethodDelete, "/v1/numbers/"+url.PathEscape(number), nil, nil); code != http.StatusOK {
-						t.Fatalf("cancel %s after its port: status %d", number, code)
-					}
+					env.CancelNumber(t, number)
 				},
 				Config: locationOnly,
 			},
@@ -230,7 +228,7 @@ func TestAccPortOutGuard_atApply(t *testing.T) {
 	env.RequireEmulator(t)
 	const number = "+14155550100"
 	proxy, endpoint := newPortOutProxy(t, env)
-	provider := fmt.Sprintf("provider \"sipstation\" {\n  endpoint = %q\n  api_key  = %q\n}\n", endpoint, env.APIKey)
+	provider := env.ProviderConfig(acctest.Set("endpoint", endpoint))
 	withDID := provider + locationHCL("main", "Main") + didHCL("main", `  number = "+14155550100"`)
 	locationOnly := provider + locationHCL("main", "Main")
 
@@ -376,10 +374,7 @@ func TestAccPortOutGuard_closeLocation(t *testing.T) {
 					if err != nil {
 						return err
 					}
-					order := sipstation.NumberOrder{Type: sipstation.TypeLocal, Number: number}
-					if code := env.Do(t, http.MethodPost, "/v1/locations/"+url.PathEscape(id)+"/numbers", order, nil); code != http.StatusCreated {
-						return fmt.Errorf("order %s outside Terraform: status %d", number, code)
-					}
+					env.OrderNumber(t, id, sipstation.NumberOrder{Type: sipstation.TypeLocal, Number: number})
 					portOut = env.RequestPortOut(t, gainingCarrier, testFOCDate, number)
 					return nil
 				},
@@ -397,9 +392,7 @@ func TestAccPortOutGuard_closeLocation(t *testing.T) {
 					// The port completes and the number is cancelled outside
 					// Terraform: the location can close.
 					env.CompletePortOut(t, portOut.ID)
-					if code := env.Do(t, http.MethodDelete, "/v1/numbers/"+url.PathEscape(number), nil, nil); code != http.StatusOK {
-						t.Fatalf("cancel %s after its port: status %d", number, code)
-					}
+					env.CancelNumber(t, number)
 				},
 				Config: env.ProviderConfig(),
 			},

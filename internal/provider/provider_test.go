@@ -45,34 +45,31 @@ func TestAccProvider_configErrors(t *testing.T) {
 	env := acctest.New(t)
 	rec := &diagRecorder{}
 	resources := locationHCL("a", "A") + locationHCL("b", "B")
-	provider := func(endpoint, key, extra string) string {
-		return fmt.Sprintf("provider \"sipstation\" {\n  endpoint = %q\n  api_key = %q\n%s}\n", endpoint, key, extra)
-	}
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: rec.factories(),
 		Steps: []resource.TestStep{
 			{
-				Config:      provider(env.Endpoint, "", "") + resources,
+				Config:      env.ProviderConfig(acctest.Set("api_key", "")) + resources,
 				PlanOnly:    true,
 				ExpectError: regexp.MustCompile(`Missing SIPStation API Key[\s\S]*` + envAPIKey),
 			},
 			{
-				Config:      provider("", env.APIKey, "") + resources,
+				Config:      env.ProviderConfig(acctest.Set("endpoint", "")) + resources,
 				PlanOnly:    true,
 				ExpectError: regexp.MustCompile(`Missing SIPStation Endpoint[\s\S]*` + envEndpoint),
 			},
 			{
-				Config:      provider(env.Endpoint, "not-the-key", "") + resources,
+				Config:      env.ProviderConfig(acctest.Set("api_key", "not-the-key")) + resources,
 				PlanOnly:    true,
 				ExpectError: regexp.MustCompile(`SIPStation Refused the API Key[\s\S]*refused the configured API key`),
 			},
 			{
-				Config:      provider("http://api.sipstation.example", env.APIKey, "") + resources,
+				Config:      env.ProviderConfig(acctest.Set("endpoint", "http://api.sipstation.example")) + resources,
 				PlanOnly:    true,
 				ExpectError: regexp.MustCompile(`Invalid SIPStation Endpoint[\s\S]*plain http`),
 			},
 			{
-				Config:      provider(env.Endpoint, env.APIKey, "  request_timeout = \"30\"\n") + resources,
+				Config:      env.ProviderConfig(acctest.Set("request_timeout", "30")) + resources,
 				PlanOnly:    true,
 				ExpectError: regexp.MustCompile(`Invalid Duration[\s\S]*such as 30s`),
 			},
@@ -117,20 +114,14 @@ func TestAccProvider_unknownConfig(t *testing.T) {
 resource "terraform_data" "endpoint" {
   input = %q
 }
-provider "sipstation" {
-  endpoint        = terraform_data.endpoint.output
-  api_key         = %q
-  max_retries     = 2
-  request_timeout = "20s"
-}
-`, env.Endpoint, env.APIKey) + locationHCL("main", "Main"),
+`, env.Endpoint) + env.ProviderConfig(acctest.Set("endpoint", acctest.Expr("terraform_data.endpoint.output")),
+					acctest.Set("max_retries", 2), acctest.Set("request_timeout", "20s")) + locationHCL("main", "Main"),
 				PlanOnly:           true,
 				ExpectNonEmptyPlan: true,
 				ConfigPlanChecks:   resource.ConfigPlanChecks{PostApplyPostRefresh: createsLocation},
 			},
 			{
-				Config: fmt.Sprintf("provider \"sipstation\" {\n  endpoint = %q\n  api_key = %q\n  max_retries = 0\n  request_timeout = \"20s\"\n}\n",
-					env.Endpoint, env.APIKey) + locationHCL("main", "Main"),
+				Config:             env.ProviderConfig(acctest.Set("max_retries", 0), acctest.Set("request_timeout", "20s")) + locationHCL("main", "Main"),
 				PlanOnly:           true,
 				ExpectNonEmptyPlan: true,
 				ConfigPlanChecks:   resource.ConfigPlanChecks{PostApplyPostRefresh: createsLocation},

@@ -6,7 +6,6 @@ package provider
 // plan, so nothing is cancelled, and moved blocks make them no-ops.
 
 import (
-	"fmt"
 	"regexp"
 	"testing"
 
@@ -48,7 +47,7 @@ func TestAccRename_withoutMoved(t *testing.T) {
 			{
 				// With a moved block the rename changes nothing at SIPStation.
 				PreConfig: func() { mustCheck(t, checkAllBilled(t, env, sipstation.StatusPortOutPending, number)) },
-				Config:    base + namedDIDHCL("b", number) + "\nmoved {\n  from = sipstation_did.a\n  to   = sipstation_did.b\n}\n",
+				Config:    base + namedDIDHCL("b", number) + movedHCL("sipstation_did.a", "sipstation_did.b"),
 				ConfigPlanChecks: resource.ConfigPlanChecks{
 					PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction("sipstation_did.b", plancheck.ResourceActionNoop)},
 				},
@@ -73,27 +72,8 @@ func TestAccRename_keyAndIndexShift(t *testing.T) {
 	env := acctest.New(t)
 	const n0, n1 = "+14155550100", "+14155550101"
 	base := env.ProviderConfig() + locationHCL("main", "Main")
-	forEach := func(m string) string {
-		return base + fmt.Sprintf(`
-resource "sipstation_did" "each" {
-  for_each    = %s
-  location_id = sipstation_location.main.id
-  number      = each.value
-}
-`, m)
-	}
-	count := func(list string) string {
-		return base + fmt.Sprintf(`
-locals {
-  numbers = %s
-}
-resource "sipstation_did" "list" {
-  count       = length(local.numbers)
-  location_id = sipstation_location.main.id
-  number      = local.numbers[count.index]
-}
-`, list)
-	}
+	forEach := func(m string) string { return base + didForEachHCL("each", m) }
+	count := func(numbers ...string) string { return base + didListHCL("list", numbers...) }
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		CheckDestroy:             resource.ComposeTestCheckFunc(checkCancelled(t, env, n0), checkCancelled(t, env, n1)),
@@ -107,9 +87,9 @@ resource "sipstation_did" "list" {
 			{
 				// for_each to count with moved blocks: nothing changes.
 				PreConfig: func() { mustCheck(t, checkAllBilled(t, env, sipstation.StatusActive, n0, n1)) },
-				Config: count(`["`+n0+`", "`+n1+`"]`) +
-					"\nmoved {\n  from = sipstation_did.each[\"reception\"]\n  to   = sipstation_did.list[0]\n}\n" +
-					"\nmoved {\n  from = sipstation_did.each[\"sales\"]\n  to   = sipstation_did.list[1]\n}\n",
+				Config: count(n0, n1) +
+					movedHCL(`sipstation_did.each["reception"]`, "sipstation_did.list[0]") +
+					movedHCL(`sipstation_did.each["sales"]`, "sipstation_did.list[1]"),
 				ConfigPlanChecks: resource.ConfigPlanChecks{
 					PreApply: []plancheck.PlanCheck{
 						plancheck.ExpectResourceAction("sipstation_did.list[0]", plancheck.ResourceActionNoop),
@@ -120,12 +100,12 @@ resource "sipstation_did" "list" {
 			{
 				// The first element dropped: list[0] would be replaced by n1,
 				// which the account holds, and list[1] (n1) destroyed.
-				Config:      count(`["` + n1 + `"]`),
+				Config:      count(n1),
 				ExpectError: alreadyHeldError(n1),
 			},
 			{
 				// Nothing was cancelled; the configuration is back as it was.
-				Config: count(`["` + n0 + `", "` + n1 + `"]`),
+				Config: count(n0, n1),
 				ConfigPlanChecks: resource.ConfigPlanChecks{
 					PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
 				},

@@ -30,18 +30,7 @@ func TestAccReplace_sameNumber(t *testing.T) {
 	env.RequireEmulator(t)
 	const number = "+14155550100"
 	config := func(trigger string) string {
-		return env.ProviderConfig() + locationHCL("main", "Main") + fmt.Sprintf(`
-resource "terraform_data" "trigger" {
-  input = %q
-}
-resource "sipstation_did" "main" {
-  location_id = sipstation_location.main.id
-  number      = %q
-  lifecycle {
-    replace_triggered_by = [terraform_data.trigger]
-  }
-}
-`, trigger, number)
+		return env.ProviderConfig() + locationHCL("main", "Main") + triggeredDIDHCL(trigger, `  number = "`+number+`"`, "")
 	}
 	var portOut sipstation.PortOut
 	resource.Test(t, resource.TestCase{
@@ -91,18 +80,7 @@ func TestAccReplace_byAreaCode(t *testing.T) {
 	env.RequireEmulator(t)
 	const first = "+12125550100"
 	config := func(trigger string) string {
-		return env.ProviderConfig() + locationHCL("main", "Main") + fmt.Sprintf(`
-resource "terraform_data" "trigger" {
-  input = %q
-}
-resource "sipstation_did" "main" {
-  location_id = sipstation_location.main.id
-  area_code   = "212"
-  lifecycle {
-    replace_triggered_by = [terraform_data.trigger]
-  }
-}
-`, trigger)
+		return env.ProviderConfig() + locationHCL("main", "Main") + triggeredDIDHCL(trigger, `  area_code = "212"`, "")
 	}
 	var second string
 	resource.Test(t, resource.TestCase{
@@ -140,19 +118,7 @@ func TestAccReplace_byAreaCodeWhilePending(t *testing.T) {
 	env.RequireEmulator(t)
 	const number = "+12125550100" // the first free number of 212
 	config := func(trigger, lifecycle string) string {
-		return env.ProviderConfig() + locationHCL("main", "Main") + fmt.Sprintf(`
-resource "terraform_data" "trigger" {
-  input = %q
-}
-resource "sipstation_did" "main" {
-  location_id = sipstation_location.main.id
-  area_code   = "212"
-  lifecycle {
-    replace_triggered_by = [terraform_data.trigger]
-%s
-  }
-}
-`, trigger, lifecycle)
+		return env.ProviderConfig() + locationHCL("main", "Main") + triggeredDIDHCL(trigger, `  area_code = "212"`, lifecycle)
 	}
 	var portOut sipstation.PortOut
 	resource.Test(t, resource.TestCase{
@@ -166,9 +132,9 @@ resource "sipstation_did" "main" {
 				PlanOnly:    true,
 				ExpectError: pendingError(number, "sipstation_did"),
 			},
-			{Config: config("one", "    create_before_destroy = true")},
+			{Config: config("one", cbd)},
 			{
-				Config:      config("two", "    create_before_destroy = true"),
+				Config:      config("two", cbd),
 				PlanOnly:    true,
 				ExpectError: pendingError(number, "sipstation_did"),
 			},

@@ -32,12 +32,8 @@ func TestAccSavedPlan_cancelledBeforeApply(t *testing.T) {
 	const changed, moved = "+14155550100", "+14155550101"
 	config := func(desc, loc string) string {
 		return env.ProviderConfig() + locationHCL("main", "Main") + locationHCL("branch", "Branch") +
-			didHCL("main", fmt.Sprintf("  number      = %q\n  description = %q", changed, desc)) + fmt.Sprintf(`
-resource "sipstation_did" "moved" {
-  location_id = sipstation_location.%s.id
-  number      = %q
-}
-`, loc, moved)
+			didHCL("main", fmt.Sprintf("  number      = %q\n  description = %q", changed, desc)) +
+			numberBlock("sipstation_did", "moved", "sipstation_location."+loc+".id", fmt.Sprintf("  number = %q", moved))
 	}
 	rec := &diagRecorder{}
 	var cancelOnce sync.Once

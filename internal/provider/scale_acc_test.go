@@ -6,7 +6,6 @@ package provider
 import (
 	"fmt"
 	"os"
-	"strings"
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
@@ -38,21 +37,8 @@ func TestAccScale_faults(t *testing.T) {
 			numbers = append(numbers, fmt.Sprintf("+1%s555%04d", ac, line))
 		}
 	}
-	quoted := make([]string, len(numbers))
-	for i, n := range numbers {
-		quoted[i] = fmt.Sprintf("%q", n)
-	}
-	provider := fmt.Sprintf("provider \"sipstation\" {\n  endpoint    = %q\n  api_key     = %q\n  max_retries = 10\n}\n", env.Endpoint, env.APIKey)
-	config := provider + locationHCL("main", "Main") + fmt.Sprintf(`
-locals {
-  numbers = [%s]
-}
-resource "sipstation_did" "each" {
-  count       = length(local.numbers)
-  location_id = sipstation_location.main.id
-  number      = local.numbers[count.index]
-}
-`, strings.Join(quoted, ", "))
+	provider := env.ProviderConfig(acctest.Set("max_retries", 10))
+	config := provider + locationHCL("main", "Main") + didListHCL("each", numbers...)
 	faults := emulator.Faults{Rate5xx: 0.1, Rate429: 0.1, DropAfterCommit: 0.05}
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
@@ -96,7 +82,7 @@ func TestAccScale_refreshByList(t *testing.T) {
 	env.RequireEmulator(t)
 	const n = 10
 	withSetting := func(on bool) string {
-		return fmt.Sprintf("provider \"sipstation\" {\n  endpoint        = %q\n  api_key         = %q\n  refresh_by_list = %t\n}\n", env.Endpoint, env.APIKey, on)
+		return env.ProviderConfig(acctest.Set("refresh_by_list", on))
 	}
 	var before emulator.Metrics
 	record := func() { before = env.Metrics(t) }

@@ -6,7 +6,6 @@ package provider
 import (
 	"fmt"
 	"net/http"
-	"net/url"
 	"strings"
 	"testing"
 
@@ -51,7 +50,7 @@ func TestAccStateRm_byAreaCode(t *testing.T) {
 					}
 				},
 				// The way the warning gives: import the number.
-				Config: withDID + "\nimport {\n  to = " + didAddr + "\n  id = \"" + number + "\"\n}\n",
+				Config: withDID + importHCL(didAddr, number),
 				Check: resource.ComposeTestCheckFunc(
 					checkInState(number),
 					checkInventory(t, env, number),
@@ -78,13 +77,8 @@ func TestAccStateRm_areaCodeWarningSkipsManaged(t *testing.T) {
 	// without refresh, where the warning leaves out only the numbers
 	// planned before it (with refresh it waits for them; see
 	// TestNumberLedgerUnseen).
-	withSecond := base + `
-resource "sipstation_did" "second" {
-  location_id = sipstation_location.main.id
-  area_code   = "212"
-  depends_on  = [sipstation_did.main]
-}
-`
+	withSecond := base + numberBlock("sipstation_did", "second", "sipstation_location.main.id",
+		"  area_code  = \"212\"\n  depends_on = [sipstation_did.main]")
 	const summary = "Location Already Holds Numbers in This Area Code"
 	rec := &diagRecorder{}
 	resource.Test(t, resource.TestCase{
@@ -96,14 +90,11 @@ resource "sipstation_did" "second" {
 			{
 				PreConfig: func() {
 					rec.reset()
-					var n sipstation.Number
-					if code := env.Get(t, "/v1/numbers/"+url.PathEscape(managed), &n); code != http.StatusOK {
+					n, code := apiNumber(t, env, managed)
+					if code != http.StatusOK {
 						t.Fatalf("read %s: status %d", managed, code)
 					}
-					order := map[string]string{"type": "local", "area_code": "212"}
-					if code := env.Do(t, http.MethodPost, "/v1/locations/"+n.LocationID+"/numbers", order, nil); code != http.StatusCreated {
-						t.Fatalf("order outside Terraform: status %d", code)
-					}
+					env.OrderNumber(t, n.LocationID, sipstation.NumberOrder{Type: sipstation.TypeLocal, AreaCode: "212"})
 					mustCheck(t, checkInventory(t, env, managed, outside))
 				},
 				Config:             withSecond,
@@ -132,9 +123,7 @@ resource "sipstation_did" "second" {
 				// The location closes at destroy only once the number
 				// ordered outside Terraform is cancelled.
 				PreConfig: func() {
-					if code := env.Do(t, http.MethodDelete, "/v1/numbers/"+url.PathEscape(outside), nil, nil); code != http.StatusOK {
-						t.Fatalf("cancel %s: status %d", outside, code)
-					}
+					env.CancelNumber(t, outside)
 				},
 				Config: withSecond,
 				Check:  checkInventory(t, env, managed, added),
@@ -163,16 +152,13 @@ func TestAccStateRm_importThenRemoved(t *testing.T) {
 					if err != nil {
 						return err
 					}
-					order := sipstation.NumberOrder{Type: sipstation.TypeLocal, Number: number}
-					if code := env.Do(t, http.MethodPost, "/v1/locations/"+url.PathEscape(id)+"/numbers", order, nil); code != http.StatusCreated {
-						return fmt.Errorf("order %s outside Terraform: status %d", number, code)
-					}
+					env.OrderNumber(t, id, sipstation.NumberOrder{Type: sipstation.TypeLocal, Number: number})
 					return nil
 				},
 			},
 			{
 				Config: base + didHCL("main", `  number = "`+number+`"`) +
-					"\nimport {\n  to = " + didAddr + "\n  id = \"(415) 555-0142\"\n}\n",
+					importHCL(didAddr, "(415) 555-0142"),
 				ConfigPlanChecks: resource.ConfigPlanChecks{
 					PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(didAddr, plancheck.ResourceActionNoop)},
 				},
@@ -197,9 +183,7 @@ func TestAccStateRm_importThenRemoved(t *testing.T) {
 				// The location cannot close while the kept number is there:
 				// cancel it outside Terraform first, so the test can clean up.
 				PreConfig: func() {
-					if code := env.Do(t, http.MethodDelete, "/v1/numbers/"+url.PathEscape(number), nil, nil); code != http.StatusOK {
-						t.Fatalf("cancel %s outside Terraform: status %d", number, code)
-					}
+					env.CancelNumber(t, number)
 				},
 				Config: base,
 			},

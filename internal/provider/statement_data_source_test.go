@@ -20,14 +20,13 @@ func TestAccStatementDataSource_latestWithPDF(t *testing.T) {
 	t.Parallel()
 	env := acctest.New(t)
 	env.RequireEmulator(t)
-	api := newOutsideTerraform(t, env)
 
-	loc := api.location("HQ")
-	did := api.order(loc.ID, sipstation.NumberOrder{Type: sipstation.TypeLocal, AreaCode: "303"})
-	tollFree := api.order(loc.ID, sipstation.NumberOrder{Type: sipstation.TypeTollFree, Number: "+18885550177"})
+	loc := env.CreateLocation(t, "HQ")
+	did := env.OrderNumber(t, loc.ID, sipstation.NumberOrder{Type: sipstation.TypeLocal, AreaCode: "303"})
+	tollFree := env.OrderNumber(t, loc.ID, sipstation.NumberOrder{Type: sipstation.TypeTollFree, Number: "+18885550177"})
 	env.Advance(t, aMonth)
 	env.Advance(t, aMonth)
-	issued := api.statements(loc.ID)
+	issued := env.Statements(t, loc.ID)
 	if len(issued) != 2 {
 		t.Fatalf("after two months the emulator issued %d statements, want 2", len(issued))
 	}
@@ -105,8 +104,7 @@ func statementPDFCheck(want ...string) func(string) error {
 func TestAccStatementDataSource_noStatementYet(t *testing.T) {
 	t.Parallel()
 	env := acctest.New(t)
-	api := newOutsideTerraform(t, env)
-	loc := api.location("New office")
+	loc := env.CreateLocation(t, "New office")
 
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,

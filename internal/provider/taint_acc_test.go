@@ -6,7 +6,6 @@ package provider
 // cancelled. Each test asserts the emulator's inventory afterwards.
 
 import (
-	"fmt"
 	"regexp"
 	"sync"
 	"testing"
@@ -151,22 +150,9 @@ func TestAccTaint_whatPlansLookLike(t *testing.T) {
 		return append([]planCall(nil), calls...)
 	}
 	config := func(trigger, lifecycle, extra string) string {
-		return env.ProviderConfig() + locationHCL("main", "Main") + fmt.Sprintf(`
-resource "terraform_data" "trigger" {
-  input = %q
-}
-resource "sipstation_did" "main" {
-  location_id = sipstation_location.main.id
-  area_code   = "212"
-  lifecycle {
-    replace_triggered_by = [terraform_data.trigger]
-%s
-  }
-}
-`, trigger, lifecycle) + extra
+		return env.ProviderConfig() + locationHCL("main", "Main") + triggeredDIDHCL(trigger, `  area_code = "212"`, lifecycle) + extra
 	}
-	const cbd = "    create_before_destroy = true"
-	fresh := "\nresource \"sipstation_did\" \"fresh\" {\n  location_id = sipstation_location.main.id\n  area_code   = \"415\"\n}\n"
+	fresh := numberBlock("sipstation_did", "fresh", "sipstation_location.main.id", `  area_code = "415"`)
 	// onlyCreateShaped checks that every call had neither prior nor private state.
 	onlyCreateShaped := func(what string) {
 		c := got()

@@ -121,7 +121,7 @@ func TestAccTollFree_validation(t *testing.T) {
 	t.Parallel()
 	env := acctest.New(t)
 	config := func(body string) string {
-		return env.ProviderConfig() + "resource \"sipstation_toll_free_number\" \"main\" {\n  location_id = \"loc_x\"\n" + body + "\n}\n"
+		return env.ProviderConfig() + numberBlock("sipstation_toll_free_number", "main", `"loc_x"`, body)
 	}
 	step := func(body, want string) resource.TestStep {
 		return resource.TestStep{Config: config(body), PlanOnly: true, ExpectError: regexp.MustCompile(want)}

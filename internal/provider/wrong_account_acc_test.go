@@ -4,9 +4,8 @@ package provider
 // account's location. Nothing is cancelled or moved.
 
 import (
-	"fmt"
-	"net/http"
 	"regexp"
+	"strconv"
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
@@ -25,10 +24,8 @@ func TestAccWrongAccount_keyDuringDestroy(t *testing.T) {
 	env := acctest.New(t)
 	env.RequireEmulator(t)
 	const number = "+14155550100"
-	provider := func(key string) string {
-		return fmt.Sprintf("provider \"sipstation\" {\n  endpoint = %q\n  api_key  = %q\n}\n", env.Endpoint, key)
-	}
-	otherKey := env.CreateAccount(t, t.Name()+" other")
+	refusedKey := env.ProviderConfig(acctest.Set("api_key", "not-the-key"))
+	other := env.OtherAccount(t, t.Name()+" other", "")
 	withDID := locationHCL("main", "Main") + didHCL("main", `  number = "`+number+`"`)
 	refused := regexp.MustCompile(`SIPStation Refused the API Key`)
 	rec := &diagRecorder{}
@@ -39,11 +36,11 @@ func TestAccWrongAccount_keyDuringDestroy(t *testing.T) {
 			{Config: env.ProviderConfig() + withDID},
 			{
 				PreConfig:   rec.reset,
-				Config:      provider("not-the-key") + locationHCL("main", "Main"),
+				Config:      refusedKey + locationHCL("main", "Main"),
 				ExpectError: refused,
 			},
 			{
-				Config:      provider("not-the-key") + withDID,
+				Config:      refusedKey + withDID,
 				Destroy:     true,
 				ExpectError: refused,
 			},
@@ -64,7 +61,7 @@ func TestAccWrongAccount_keyDuringDestroy(t *testing.T) {
 				// Another account's key: the number and the location are not
 				// found, so the plan would forget them and create the location
 				// anew. Nothing is destroyed.
-				Config:             provider(otherKey) + locationHCL("main", "Main"),
+				Config:             other.ProviderConfig() + locationHCL("main", "Main"),
 				PlanOnly:           true,
 				ExpectNonEmptyPlan: true,
 				ConfigPlanChecks: resource.ConfigPlanChecks{
@@ -99,16 +96,7 @@ func TestAccWrongAccount_location(t *testing.T) {
 	env := acctest.New(t)
 	env.RequireEmulator(t)
 	const number = "+14155550100"
-	other := *env
-	other.APIKey = env.CreateAccount(t, t.Name()+" other")
-	var foreign sipstation.Location
-	create := sipstation.LocationCreate{
-		Name: "Other account", OrganizationName: "Someone Else LLC", Email: "it@example.net",
-		ServiceAddress: sipstation.Address{Street1: "2 Market St", City: "San Francisco", State: "CA", Zip: "94105"},
-	}
-	if code := other.Do(t, http.MethodPost, "/v1/locations", create, &foreign); code != http.StatusCreated {
-		t.Fatalf("create another account's location: status %d", code)
-	}
+	foreign := env.OtherAccount(t, t.Name()+" other", "").CreateLocation(t, "Other account")
 	config := env.ProviderConfig() + locationHCL("main", "Main")
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
@@ -116,7 +104,7 @@ func TestAccWrongAccount_location(t *testing.T) {
 		Steps: []resource.TestStep{
 			{Config: config + didHCL("main", `  number = "`+number+`"`)},
 			{
-				Config: config + fmt.Sprintf("\nresource \"sipstation_did\" \"main\" {\n  location_id = %q\n  number      = %q\n}\n", foreign.ID, number),
+				Config: config + numberBlock("sipstation_did", "main", strconv.Quote(foreign.ID), `  number = "`+number+`"`),
 				ExpectError: regexp.MustCompile(`Cannot Update Number[\s\S]*` + regexp.QuoteMeta(number) +
 					`[\s\S]*nothing\s+was\s+cancelled[\s\S]*Check\s+location_id:\s+this\s+account\s+has\s+no\s+location\s+` +
 					regexp.QuoteMeta(foreign.ID) + `[\s\S]*404\s+not_found`),
