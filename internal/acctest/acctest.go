@@ -14,6 +14,7 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"net/http/httputil"
 	"net/url"
 	"os"
 	"slices"
@@ -345,6 +346,33 @@ func (e *Env) Advance(t testing.TB, d time.Duration) {
 func (e *Env) SetFaults(t testing.TB, f emulator.Faults) {
 	t.Helper()
 	e.admin(t, http.MethodPost, "/_emulator/faults", f, http.StatusOK, nil)
+}
+
+// Proxy starts a reverse proxy to the API for the two things the
+// emulator's faults (SetFaults: refusals, lost answers, latency, by method
+// and path) cannot do, and returns its endpoint for the provider's endpoint
+// setting. before, when not nil, runs before each request is forwarded: the
+// account changed at that very instant (a port-out filed between the
+// provider's check of a number and its cancel). modify, when not nil, may
+// change each answer: what the emulator refuses to hold (a location with no
+// address, as one set up by hand in the web store may be). The proxy closes
+// when the test ends.
+func (e *Env) Proxy(t testing.TB, before func(*http.Request), modify func(*http.Response) error) string {
+	t.Helper()
+	target, err := url.Parse(e.Endpoint)
+	if err != nil {
+		t.Fatalf("parse endpoint %q: %v", e.Endpoint, err)
+	}
+	rp := httputil.NewSingleHostReverseProxy(target)
+	rp.ModifyResponse = modify
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if before != nil {
+			before(r)
+		}
+		rp.ServeHTTP(w, r)
+	}))
+	t.Cleanup(srv.Close)
+	return srv.URL
 }
 
 // Metrics reads what the emulator has served.

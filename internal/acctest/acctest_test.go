@@ -3,6 +3,7 @@ package acctest
 import (
 	"net/http"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -191,5 +192,44 @@ func TestOutsideTerraform(t *testing.T) {
 	}
 	if s := trial.Get(t, "/v1/locations/"+loc.ID, nil); s != http.StatusNotFound {
 		t.Errorf("another account's view of the location: %d", s)
+	}
+}
+
+// Not parallel: t.Setenv keeps a live endpoint in the environment out.
+func TestProxy(t *testing.T) {
+	t.Setenv(EnvEndpoint, "")
+	t.Setenv(EnvAPIKey, "")
+	e := New(t)
+	loc := e.CreateLocation(t, "HQ")
+	var (
+		mu   sync.Mutex
+		seen []string
+	)
+	proxied := *e
+	proxied.Endpoint = e.Proxy(t, func(r *http.Request) {
+		mu.Lock()
+		defer mu.Unlock()
+		seen = append(seen, r.Method+" "+r.URL.Path)
+	},
+		func(resp *http.Response) error {
+			resp.Header.Set("X-Proxied", "yes")
+			return nil
+		})
+	var got sipstation.Location
+	if s := proxied.Get(t, "/v1/locations/"+loc.ID, &got); s != http.StatusOK || got.ID != loc.ID {
+		t.Errorf("GET through the proxy: %d %+v", s, got)
+	}
+	mu.Lock()
+	if diff := cmp.Diff([]string{"GET /v1/locations/" + loc.ID}, seen); diff != "" {
+		t.Errorf("requests seen before forwarding (-want +got):\n%s", diff)
+	}
+	mu.Unlock()
+	resp, err := http.Get(proxied.Endpoint + "/healthz")
+	if err != nil {
+		t.Fatal(err)
+	}
+	_ = resp.Body.Close()
+	if resp.Header.Get("X-Proxied") != "yes" {
+		t.Errorf("the answer was not modified: %v", resp.Header)
 	}
 }

@@ -206,6 +206,35 @@ func TestFaultMethods(t *testing.T) {
 	}
 }
 
+// TestFaultPaths: faults limited to path prefixes spare the other paths,
+// match the decoded path (%2B is +), and combine with methods.
+func TestFaultPaths(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t, emulator.Options{})
+	loc := h.newLocation(h.key, "HQ")
+	spare := h.newLocation(h.key, "Spare")
+	n := h.orderLocal(h.key, loc.ID, "+14155550100")
+	one := "/v1/numbers/%2B" + n.Number[1:]
+	h.setFaults(emulator.Faults{Rate5xx: 1, MaxFaults: 2, Methods: []string{http.MethodDelete}, Paths: []string{"/v1/numbers/"}})
+	h.call(http.MethodGet, "/v1/numbers", nil, http.StatusOK, nil)                // the list: another path
+	h.call(http.MethodGet, one, nil, http.StatusOK, nil)                          // another method
+	h.call(http.MethodDelete, "/v1/locations/"+spare.ID, nil, http.StatusOK, nil) // another path
+	for i := range 2 {
+		if a := h.do(http.MethodDelete, one, h.key, nil); a.status != http.StatusServiceUnavailable {
+			t.Errorf("DELETE %d of the number: %d %s, want the injected 503", i+1, a.status, a.body)
+		}
+	}
+	h.call(http.MethodDelete, one, nil, http.StatusOK, nil) // max_faults reached
+	if m := h.metrics(); m.FaultsInjected.Unavailable != 2 || m.Routes["DELETE /v1/numbers/{number}"].Statuses["503"] != 2 {
+		t.Errorf("metrics: %+v", m)
+	}
+
+	status, e := h.apiError("", http.MethodPost, "/_emulator/faults", map[string]any{"paths": []string{"v1/numbers/"}})
+	if status != http.StatusUnprocessableEntity || e.Source == nil || e.Source.Pointer != "/paths/0" {
+		t.Errorf("a path without a leading /: %d %+v", status, e)
+	}
+}
+
 func TestIdempotency(t *testing.T) {
 	t.Parallel()
 	h := newHarness(t, emulator.Options{})

@@ -135,13 +135,16 @@ func checkInState(number string) resource.TestCheckFunc {
 	}
 }
 
+// routeCancelNumber is the emulator's metrics name of the cancel of a number.
+const routeCancelNumber = "DELETE /v1/numbers/{number}"
+
 // cancelledOnce is a check that the emulator answered exactly one DELETE of
 // a number with 200: the cancels that happened, counted across the test.
 func cancelledOnce(t *testing.T, env *acctest.Env, want int64) resource.TestCheckFunc {
 	return func(*terraform.State) error {
 		m := env.Metrics(t)
-		if got := m.Routes["DELETE /v1/numbers/{number}"].Statuses["200"]; got != want {
-			return fmt.Errorf("the emulator cancelled %d numbers, want %d: %+v", got, want, m.Routes["DELETE /v1/numbers/{number}"])
+		if got := m.Routes[routeCancelNumber].Statuses["200"]; got != want {
+			return fmt.Errorf("the emulator cancelled %d numbers, want %d: %+v", got, want, m.Routes[routeCancelNumber])
 		}
 		if m.ForcedCancellations != 0 {
 			return fmt.Errorf("%d forced cancellations", m.ForcedCancellations)

@@ -6,15 +6,9 @@ package provider
 // inventory afterwards.
 
 import (
-	"encoding/json"
 	"fmt"
 	"net/http"
-	"net/http/httptest"
-	"net/http/httputil"
-	"net/url"
 	"regexp"
-	"strings"
-	"sync"
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
@@ -286,70 +280,6 @@ func TestAccLostAnswers_cancel(t *testing.T) {
 	})
 }
 
-// deleteFaultProxy stands between the provider and the emulator and spoils
-// the DELETEs of numbers: it answers the next `fail` of them itself with a
-// 503 (Retry-After: 1), never reaching the emulator, or, when `drop` is set,
-// forwards the next one and then cuts the connection before the answer.
-type deleteFaultProxy struct {
-	mu      sync.Mutex
-	fail    int // DELETEs still to answer 503; negative: all of them
-	drop    bool
-	refused int // DELETEs answered 503 so far
-}
-
-func newDeleteFaultProxy(t *testing.T, env *acctest.Env) (*deleteFaultProxy, string) {
-	target, err := url.Parse(env.Endpoint)
-	if err != nil {
-		t.Fatalf("parse endpoint: %v", err)
-	}
-	p := &deleteFaultProxy{}
-	rp := httputil.NewSingleHostReverseProxy(target)
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if r.Method != http.MethodDelete || !strings.HasPrefix(r.URL.Path, "/v1/numbers/") {
-			rp.ServeHTTP(w, r)
-			return
-		}
-		p.mu.Lock()
-		fail, drop := p.fail != 0, p.drop
-		if fail {
-			p.fail--
-			p.refused++
-		}
-		p.drop = false
-		p.mu.Unlock()
-		switch {
-		case fail:
-			w.Header().Set("Content-Type", "application/json")
-			w.Header().Set("Retry-After", "1")
-			w.WriteHeader(http.StatusServiceUnavailable)
-			_ = json.NewEncoder(w).Encode(sipstation.ErrorBody{Errors: []sipstation.ErrorObject{{
-				Code: sipstation.CodeTemporarilyUnavailable, Title: "Service Unavailable", Detail: "test proxy: try again",
-			}}})
-		case drop:
-			// The emulator cancels the number; the answer never arrives.
-			rec := httptest.NewRecorder()
-			rp.ServeHTTP(rec, r)
-			panic(http.ErrAbortHandler)
-		default:
-			rp.ServeHTTP(w, r)
-		}
-	}))
-	t.Cleanup(srv.Close)
-	return p, srv.URL
-}
-
-func (p *deleteFaultProxy) set(fail int, drop bool) {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	p.fail, p.drop, p.refused = fail, drop, 0
-}
-
-func (p *deleteFaultProxy) refusedCount() int {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	return p.refused
-}
-
 // TestAccLostAnswers_cancelRefused: a cancel that keeps failing with 503 is
 // retried, then reported with the number still active, billed and in state;
 // one that fails twice and then succeeds cancels once; one whose answer is
@@ -360,27 +290,42 @@ func TestAccLostAnswers_cancelRefused(t *testing.T) {
 	env := acctest.New(t)
 	env.RequireEmulator(t)
 	const n0, n1 = "+14155550100", "+14155550101"
-	proxy, endpoint := newDeleteFaultProxy(t, env)
-	base := env.ProviderConfig(acctest.Set("endpoint", endpoint), acctest.Set("max_retries", 2)) + locationHCL("main", "Main")
+	base := env.ProviderConfig(acctest.Set("max_retries", 2)) + locationHCL("main", "Main")
+	// Faults on the cancels of numbers only: the 503s are answered (with
+	// Retry-After: 1) without executing the cancel; the drop executes it and
+	// loses the answer.
+	cancels := emulator.Faults{Methods: []string{http.MethodDelete}, Paths: []string{"/v1/numbers/"}}
+	refuse := func(n int) emulator.Faults { // n = 0: every cancel
+		f := cancels
+		f.Rate5xx, f.MaxFaults = 1, n
+		return f
+	}
+	dropOne := cancels
+	dropOne.DropAfterCommit, dropOne.MaxFaults = 1, 1
+	refused := func() int64 { return env.Metrics(t).Routes[routeCancelNumber].Statuses["503"] }
+	var refusedBefore int64
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		CheckDestroy:             resource.ComposeTestCheckFunc(checkCancelled(t, env, n0), checkCancelled(t, env, n1)),
 		Steps: []resource.TestStep{
 			{Config: base + didHCL("main", `  number = "`+n0+`"`)},
 			{
-				PreConfig: func() { proxy.set(-1, false) },
-				Config:    base,
+				PreConfig: func() {
+					refusedBefore = refused()
+					env.SetFaults(t, refuse(0))
+				},
+				Config: base,
 				ExpectError: regexp.MustCompile(`Cannot Cancel Number[\s\S]*` + regexp.QuoteMeta(n0) +
 					`[\s\S]*still\s+active\s+and\s+billed[\s\S]*stays\s+in\s+state[\s\S]*gave\s+up\s+after\s+3\s+attempts`),
 			},
 			{
 				PreConfig: func() {
-					if n := proxy.refusedCount(); n != 3 {
+					if n := refused() - refusedBefore; n != 3 {
 						t.Fatalf("the provider sent %d DELETEs, want 3 (1 + max_retries 2)", n)
 					}
 					mustCheck(t, checkAllBilled(t, env, sipstation.StatusActive, n0))
 					mustCheck(t, cancelledOnce(t, env, 0))
-					proxy.set(0, false)
+					env.SetFaults(t, emulator.Faults{})
 				},
 				// Still in state: the plan still destroys it.
 				Config:             base,
@@ -391,13 +336,13 @@ func TestAccLostAnswers_cancelRefused(t *testing.T) {
 				},
 			},
 			{
-				PreConfig: func() { proxy.set(2, false) },
+				PreConfig: func() { env.SetFaults(t, refuse(2)) },
 				Config:    base,
 				Check:     resource.ComposeTestCheckFunc(checkCancelled(t, env, n0), cancelledOnce(t, env, 1)),
 			},
 			{Config: base + didHCL("main", `  number = "`+n1+`"`)},
 			{
-				PreConfig: func() { proxy.set(0, true) },
+				PreConfig: func() { env.SetFaults(t, dropOne) },
 				Config:    base,
 				Check:     resource.ComposeTestCheckFunc(checkCancelled(t, env, n1), cancelledOnce(t, env, 2)),
 			},

@@ -6,9 +6,6 @@ import (
 	"fmt"
 	"io"
 	"net/http"
-	"net/http/httptest"
-	"net/http/httputil"
-	"net/url"
 	"regexp"
 	"strconv"
 	"strings"
@@ -378,13 +375,8 @@ func (b *locationBlanker) set(fields ...string) {
 }
 
 func newLocationBlanker(t *testing.T, env *acctest.Env) (*locationBlanker, string) {
-	target, err := url.Parse(env.Endpoint)
-	if err != nil {
-		t.Fatalf("parse endpoint: %v", err)
-	}
 	b := &locationBlanker{}
-	rp := httputil.NewSingleHostReverseProxy(target)
-	rp.ModifyResponse = func(resp *http.Response) error {
+	return b, env.Proxy(t, nil, func(resp *http.Response) error {
 		if resp.Request.Method != http.MethodGet || !strings.HasPrefix(resp.Request.URL.Path, "/v1/locations/") ||
 			strings.Count(resp.Request.URL.Path, "/") != 3 || resp.StatusCode != http.StatusOK {
 			return nil
@@ -416,10 +408,7 @@ func newLocationBlanker(t *testing.T, env *acctest.Env) (*locationBlanker, strin
 		resp.ContentLength = int64(len(out))
 		resp.Header.Set("Content-Length", strconv.Itoa(len(out)))
 		return nil
-	}
-	srv := httptest.NewServer(rp)
-	t.Cleanup(srv.Close)
-	return b, srv.URL
+	})
 }
 
 // TestAccPortOutDetailsDataSource_missingLOADetails: a location with no

@@ -8,9 +8,6 @@ package provider
 import (
 	"fmt"
 	"net/http"
-	"net/http/httptest"
-	"net/http/httputil"
-	"net/url"
 	"regexp"
 	"strings"
 	"sync"
@@ -171,34 +168,26 @@ func TestAccPortOutGuard_destroyAllWithOnePending(t *testing.T) {
 
 // portOutProxy stands between the provider and the emulator and, when armed,
 // files a port-out of a number just before forwarding the DELETE that would
-// cancel it: a port requested between the provider's check and its cancel.
+// cancel it: a port requested between the provider's check and its cancel,
+// which no fault of the emulator's can stand for.
 type portOutProxy struct {
 	t      *testing.T
-	env    *acctest.Env
 	mu     sync.Mutex
 	number string // armed for this number; "" when disarmed
 	filed  []sipstation.PortOut
 }
 
 func newPortOutProxy(t *testing.T, env *acctest.Env) (*portOutProxy, string) {
-	target, err := url.Parse(env.Endpoint)
-	if err != nil {
-		t.Fatalf("parse endpoint: %v", err)
-	}
-	p := &portOutProxy{t: t, env: env}
-	rp := httputil.NewSingleHostReverseProxy(target)
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	p := &portOutProxy{t: t}
+	endpoint := env.Proxy(t, func(r *http.Request) {
 		p.mu.Lock()
-		number := p.number
-		if r.Method == http.MethodDelete && number != "" && strings.HasSuffix(r.URL.Path, "/v1/numbers/"+number) {
-			p.filed = append(p.filed, env.RequestPortOut(t, gainingCarrier, testFOCDate, number))
+		defer p.mu.Unlock()
+		if r.Method == http.MethodDelete && p.number != "" && strings.HasSuffix(r.URL.Path, "/v1/numbers/"+p.number) {
+			p.filed = append(p.filed, env.RequestPortOut(t, gainingCarrier, testFOCDate, p.number))
 			p.number = ""
 		}
-		p.mu.Unlock()
-		rp.ServeHTTP(w, r)
-	}))
-	t.Cleanup(srv.Close)
-	return p, srv.URL
+	}, nil)
+	return p, endpoint
 }
 
 func (p *portOutProxy) arm(number string) {
