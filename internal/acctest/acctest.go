@@ -375,6 +375,40 @@ func (e *Env) Proxy(t testing.TB, before func(*http.Request), modify func(*http.
 	return srv.URL
 }
 
+// InProcess is an HTTP client that serves every request with h in the
+// calling goroutine, with no socket: what a test in a testing/synctest
+// bubble needs, since a goroutine waiting on a socket is not durably
+// blocked and the bubble's clock would not move. A handler that aborts (as
+// the emulator's dropped answers do) is an error of the request, as a
+// connection closed without an answer would be.
+func InProcess(h http.Handler) *http.Client {
+	return &http.Client{Transport: inProcess{h}}
+}
+
+type inProcess struct{ h http.Handler }
+
+func (p inProcess) RoundTrip(req *http.Request) (resp *http.Response, err error) {
+	defer func() {
+		if v := recover(); v != nil {
+			if v != http.ErrAbortHandler {
+				panic(v)
+			}
+			resp, err = nil, fmt.Errorf("%s %s: the handler closed the connection without an answer", req.Method, req.URL)
+		}
+	}()
+	// The handler gets the request as a server would: a body (NoBody when
+	// none), the request URI; the body is closed after, as RoundTrip must.
+	in := req.Clone(req.Context())
+	if in.Body == nil {
+		in.Body = http.NoBody
+	}
+	in.RequestURI = req.URL.RequestURI()
+	defer func() { _ = in.Body.Close() }()
+	rec := httptest.NewRecorder()
+	p.h.ServeHTTP(rec, in)
+	return rec.Result(), nil
+}
+
 // Metrics reads what the emulator has served.
 func (e *Env) Metrics(t testing.TB) emulator.Metrics {
 	t.Helper()

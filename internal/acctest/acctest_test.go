@@ -1,6 +1,7 @@
 package acctest
 
 import (
+	"io"
 	"net/http"
 	"strings"
 	"sync"
@@ -231,5 +232,28 @@ func TestProxy(t *testing.T) {
 	_ = resp.Body.Close()
 	if resp.Header.Get("X-Proxied") != "yes" {
 		t.Errorf("the answer was not modified: %v", resp.Header)
+	}
+}
+
+func TestInProcess(t *testing.T) {
+	t.Parallel()
+	c := InProcess(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path == "/drop" {
+			panic(http.ErrAbortHandler)
+		}
+		w.WriteHeader(http.StatusTeapot)
+		_, _ = io.WriteString(w, r.Method+" "+r.URL.Path)
+	}))
+	resp, err := c.Get("http://in-process.test/brew")
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, err := io.ReadAll(resp.Body)
+	_ = resp.Body.Close()
+	if err != nil || resp.StatusCode != http.StatusTeapot || string(body) != "GET /brew" {
+		t.Errorf("answer: %d %q %v", resp.StatusCode, body, err)
+	}
+	if _, err := c.Get("http://in-process.test/drop"); err == nil || !strings.Contains(err.Error(), "without an answer") {
+		t.Errorf("an aborted answer: %v", err)
 	}
 }

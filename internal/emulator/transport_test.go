@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"testing/synctest"
 	"time"
 
 	"github.com/google/go-cmp/cmp"
@@ -27,33 +28,37 @@ func (h *harness) setFaults(f emulator.Faults) {
 	h.call(http.MethodPost, "/_emulator/faults", f, http.StatusOK, nil)
 }
 
+// TestRateLimit runs in a synctest bubble, served in process, so that the
+// second the 429 asks to wait passes on the bubble's clock.
 func TestRateLimit(t *testing.T) {
 	t.Parallel()
-	h := newHarness(t, emulator.Options{RateLimit: 1})
-	first := h.do(http.MethodPost, "/v1/locations", h.key, locationBody("one"))
-	if first.status != http.StatusCreated || first.header.Get("X-RateLimit-Limit") != "1" || first.header.Get("X-RateLimit-Remaining") != "0" {
-		t.Fatalf("first request: %d, limit %q remaining %q", first.status, first.header.Get("X-RateLimit-Limit"), first.header.Get("X-RateLimit-Remaining"))
-	}
-	over := h.do(http.MethodPost, "/v1/locations", h.key, locationBody("two"))
-	var eb sipstation.ErrorBody
-	if err := json.Unmarshal(over.body, &eb); err != nil || over.status != http.StatusTooManyRequests || eb.Errors[0].Code != sipstation.CodeTooManyRequests {
-		t.Fatalf("over the limit: %d %s", over.status, over.body)
-	}
-	if ra := over.header.Get("Retry-After"); ra != "1" || over.header.Get("X-RateLimit-Remaining") != "0" {
-		t.Errorf("429 headers: Retry-After %q, remaining %q", ra, over.header.Get("X-RateLimit-Remaining"))
-	}
-	// The limit is per key.
-	other := h.account("other")
-	if a := h.do(http.MethodGet, "/v1/locations", other, nil); a.status != http.StatusOK {
-		t.Errorf("another key right after: %d", a.status)
-	}
-	time.Sleep(time.Second) // Retry-After
-	if n := h.countLocations(h.key); n != 1 {
-		t.Errorf("locations after a 429: %d, want 1 (the 429 was executed)", n)
-	}
-	if m := h.metrics(); m.RateLimited != 1 || m.Routes["POST /v1/locations"].Statuses["429"] != 1 {
-		t.Errorf("metrics: %+v", m)
-	}
+	synctest.Test(t, func(t *testing.T) {
+		h := newInProcessHarness(t, emulator.Options{RateLimit: 1})
+		first := h.do(http.MethodPost, "/v1/locations", h.key, locationBody("one"))
+		if first.status != http.StatusCreated || first.header.Get("X-RateLimit-Limit") != "1" || first.header.Get("X-RateLimit-Remaining") != "0" {
+			t.Fatalf("first request: %d, limit %q remaining %q", first.status, first.header.Get("X-RateLimit-Limit"), first.header.Get("X-RateLimit-Remaining"))
+		}
+		over := h.do(http.MethodPost, "/v1/locations", h.key, locationBody("two"))
+		var eb sipstation.ErrorBody
+		if err := json.Unmarshal(over.body, &eb); err != nil || over.status != http.StatusTooManyRequests || eb.Errors[0].Code != sipstation.CodeTooManyRequests {
+			t.Fatalf("over the limit: %d %s", over.status, over.body)
+		}
+		if ra := over.header.Get("Retry-After"); ra != "1" || over.header.Get("X-RateLimit-Remaining") != "0" {
+			t.Errorf("429 headers: Retry-After %q, remaining %q", ra, over.header.Get("X-RateLimit-Remaining"))
+		}
+		// The limit is per key.
+		other := h.account("other")
+		if a := h.do(http.MethodGet, "/v1/locations", other, nil); a.status != http.StatusOK {
+			t.Errorf("another key right after: %d", a.status)
+		}
+		time.Sleep(time.Second) // Retry-After, on the bubble's clock: no real wait
+		if n := h.countLocations(h.key); n != 1 {
+			t.Errorf("locations after a 429: %d, want 1 (the 429 was executed)", n)
+		}
+		if m := h.metrics(); m.RateLimited != 1 || m.Routes["POST /v1/locations"].Statuses["429"] != 1 {
+			t.Errorf("metrics: %+v", m)
+		}
+	})
 }
 
 // Every /v1 answer carries the X-RateLimit headers, errors included, and

@@ -1,10 +1,13 @@
 package provider
 
 import (
+	"context"
 	"fmt"
 	"regexp"
 	"testing"
+	"time"
 
+	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
 	"github.com/hashicorp/terraform-plugin-testing/plancheck"
@@ -163,4 +166,56 @@ func TestAccE911Address_leftTrunk(t *testing.T) {
 		},
 	})
 	requirePortedStillBilled(t, env, "+14155550180")
+}
+
+// privateState is a resource's private state as the framework hands it to
+// Read, Create and Update (GetKey and SetKey), in memory.
+type privateState map[string][]byte
+
+func (p privateState) GetKey(_ context.Context, key string) ([]byte, diag.Diagnostics) {
+	return p[key], nil
+}
+
+func (p privateState) SetKey(_ context.Context, key string, value []byte) diag.Diagnostics {
+	p[key] = value
+	return nil
+}
+
+// TestE911Propagation: for e911Propagation (15 minutes) after the provider
+// wrote an address, a read keeps what was written; from then on it takes
+// what SIPStation shows. On an injected clock.
+func TestE911Propagation(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	written := time.Date(2026, 3, 10, 15, 0, 0, 0, time.UTC)
+	now := written
+	r := &E911AddressResource{now: func() time.Time { return now }}
+	private := privateState{}
+	if r.writtenRecently(ctx, private) {
+		t.Error("written recently with nothing written")
+	}
+	if diags := r.stampWritten(ctx, private); diags.HasError() {
+		t.Fatalf("stampWritten: %v", diags)
+	}
+	if got := string(private[privateE911WrittenAt]); got != `"2026-03-10T15:00:00Z"` {
+		t.Errorf("stamp %s, want the time of the write in RFC 3339", got)
+	}
+	for _, tc := range []struct {
+		after time.Duration
+		want  bool
+	}{
+		{0, true},
+		{e911Propagation - time.Second, true},
+		{e911Propagation, false},
+		{time.Hour, false},
+	} {
+		now = written.Add(tc.after)
+		if got := r.writtenRecently(ctx, private); got != tc.want {
+			t.Errorf("%s after the write: written recently %v, want %v", tc.after, got, tc.want)
+		}
+	}
+	private[privateE911WrittenAt] = []byte(`"not a time"`)
+	if r.writtenRecently(ctx, private) {
+		t.Error("written recently by a stamp that is no time")
+	}
 }
