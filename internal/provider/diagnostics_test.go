@@ -10,6 +10,7 @@ import (
 	"regexp"
 	"strings"
 	"sync"
+	"testing"
 
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 )
@@ -107,17 +108,28 @@ func (r *diagRecorder) find(call, summary string) []recordedDiag {
 // requireWarning is a check that the provider warned, in call, with summary
 // and a detail holding every phrase.
 func (r *diagRecorder) requireWarning(call, summary string, phrases ...string) error {
+	return r.require("warning", call, summary, phrases...)
+}
+
+// requireError is a check that the provider returned the error summary in
+// call (an error at "apply" rather than at "plan", say), its detail holding
+// every phrase.
+func (r *diagRecorder) requireError(call, summary string, phrases ...string) error {
+	return r.require("error", call, summary, phrases...)
+}
+
+func (r *diagRecorder) require(severity, call, summary string, phrases ...string) error {
 	found := r.find(call, summary)
 	if len(found) == 0 {
-		return fmt.Errorf("no %s warning %q was recorded; recorded: %+v", call, summary, r.all())
+		return fmt.Errorf("no %s %s %q was recorded; recorded: %+v", call, severity, summary, r.all())
 	}
 	for _, d := range found {
-		if d.Severity != "warning" {
-			return fmt.Errorf("%q was a %s, want a warning", summary, d.Severity)
+		if d.Severity != severity {
+			return fmt.Errorf("%q was a %s, want a %s", summary, d.Severity, severity)
 		}
 		for _, p := range phrases {
 			if !strings.Contains(d.Detail, p) {
-				return fmt.Errorf("warning %q lacks %q:\n%s", summary, p, d.Detail)
+				return fmt.Errorf("%s %q lacks %q:\n%s", severity, summary, p, d.Detail)
 			}
 		}
 	}
@@ -222,22 +234,66 @@ func (s *recordingServer) ApplyResourceChange(ctx context.Context, req *tfprotov
 	return resp, err
 }
 
-// pendingPlanError is what a plan that would cancel a number with a pending
-// port-out fails with.
-func pendingError(number, resourceType string) *regexp.Regexp {
-	return regexp.MustCompile(`Number Has a Pending Port-Out: Not Cancelled[\s\S]*` + regexp.QuoteMeta(number) +
-		`\s+is\s+being\s+ported\s+out[\s\S]*` + gainingCarrier + `\s+\(FOC\s+date\s+` + testFOCDate +
-		`\)[\s\S]*would\s+lose\s+the\s+number\s+for\s+good[\s\S]*permanent\s+loss[\s\S]*keep\s+the\s+resource` +
-		`[\s\S]*removed\s+\{\s+from\s+=\s+` + resourceType + `\.<name>\s+lifecycle\s+\{\s+destroy\s+=\s+false`)
+// expectDiag matches a diagnostic in Terraform's output by its summary and
+// the facts its detail must name, in the order it names them: the number,
+// the carrier, a date, a key, the setting, command or block to write. It
+// does not match the sentences around them, so that rewording a diagnostic
+// breaks no test while dropping a fact does. Terraform wraps the detail
+// where it likes: a space in the summary or a fact matches any whitespace,
+// and everything else is matched as written.
+func expectDiag(summary string, facts ...string) *regexp.Regexp {
+	var b strings.Builder
+	b.WriteString(spaced(summary))
+	for _, f := range facts {
+		b.WriteString(`[\s\S]*`)
+		b.WriteString(spaced(f))
+	}
+	return regexp.MustCompile(b.String())
+}
+
+// spaced is s as a regular expression in which each run of spaces matches
+// any whitespace.
+func spaced(s string) string {
+	words := strings.Fields(s)
+	for i, w := range words {
+		words[i] = regexp.QuoteMeta(w)
+	}
+	return strings.Join(words, `\s+`)
+}
+
+// pendingError is what a plan (or an apply) that would cancel a number with
+// a pending port-out fails with: the number, its port, and the removed
+// block that lets it go without a cancel; then any more facts.
+func pendingError(number, resourceType string, more ...string) *regexp.Regexp {
+	return expectDiag("Number Has a Pending Port-Out: Not Cancelled", append([]string{number, gainingCarrier, "FOC date " + testFOCDate,
+		"removed { from = " + resourceType + ".<name> lifecycle { destroy = false"}, more...)...)
 }
 
 // alreadyHeldError is the create-plan error for a number the account holds.
 func alreadyHeldError(number string) *regexp.Regexp {
-	return regexp.MustCompile(`Number Already in This Account[\s\S]*` + regexp.QuoteMeta(number))
+	return expectDiag("Number Already in This Account", number)
 }
 
 // taintedError is the plan error for the tainted DID holding first212.
 func taintedError() *regexp.Regexp {
-	return regexp.MustCompile(`Refusing to Replace a Tainted Number[\s\S]*` + regexp.QuoteMeta(first212) +
-		`[\s\S]*terraform\s+untaint[\s\S]*Nothing\s+was\s+ordered\s+or\s+cancelled`)
+	return expectDiag("Refusing to Replace a Tainted Number", first212, "terraform untaint")
+}
+
+func TestExpectDiag(t *testing.T) {
+	t.Parallel()
+	re := expectDiag("Location Still Has Billed Numbers", "+14155550142 (local, active, 1.50 a month)", "FOC date 2030-01-15")
+	for out, want := range map[string]bool{
+		// As Terraform prints it, the detail wrapped anywhere.
+		"Error: Location Still Has Billed Numbers\n\nSIPStation keeps it: +14155550142 (local,\nactive, 1.50 a month) until\nthe FOC\n  date 2030-01-15.": true,
+		"Error: Location Still Has Billed Numbers\n\n+14155550142 (local, active, 1.50 a month), FOC date 2030-01-15":                                     true,
+		// A fact missing, out of order, or only alike.
+		"Error: Location Still Has Billed Numbers\n\n+14155550142 (local, active, 1.50 a month)":                      false,
+		"Error: Location Still Has Billed Numbers\n\nFOC date 2030-01-15, +14155550142 (local, active, 1.50 a month)": false,
+		"Error: Location Still Has Billed Numbers\n\n+14155550142 (local, active, 1x50 a month), FOC date 2030-01-15": false,
+		"Error: Location Has Billed Numbers\n\n+14155550142 (local, active, 1.50 a month), FOC date 2030-01-15":       false,
+	} {
+		if got := re.MatchString(out); got != want {
+			t.Errorf("%s matches %q: %v, want %v", re, out, got, want)
+		}
+	}
 }

@@ -95,21 +95,22 @@ func TestAccDID_validation(t *testing.T) {
 	config := func(body string) string {
 		return env.ProviderConfig() + numberBlock("sipstation_did", "main", `"loc_x"`, body)
 	}
-	step := func(body, want string) resource.TestStep {
-		return resource.TestStep{Config: config(body), PlanOnly: true, ExpectError: regexp.MustCompile(want)}
+	step := func(body, summary string, facts ...string) resource.TestStep {
+		return resource.TestStep{Config: config(body), PlanOnly: true, ExpectError: expectDiag(summary, facts...)}
 	}
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		Steps: []resource.TestStep{
-			step(`number = "415-555-CALL"`, `Invalid Phone Number[\s\S]*not part of a phone number[\s\S]*\+14155550123`),
-			step(`number = "555-0123"`, `Invalid Phone Number[\s\S]*a NANP number has 10`),
-			step(`number = "+18005550100"`, `Invalid Phone Number[\s\S]*is a toll-free number[\s\S]*sipstation_toll_free_number`),
-			step("number = \"+14155550100\"\n  area_code = \"415\"", `Conflicting Number and Area Code[\s\S]*not both`),
-			step(``, `Missing Number or Area Code`),
-			step(`area_code = "800"`, `Invalid Area Code[\s\S]*toll-free prefix`),
-			step(`area_code = "41"`, `Invalid Area Code[\s\S]*such as\s+"415"`),
-			step("number = \"+14155550100\"\n  failover = {\n    number = \"+14155550199\"\n    destination = \"sip:a@b.example\"\n  }", `Invalid Failover[\s\S]*exactly one`),
-			step("number = \"+14155550100\"\n  failover = {\n    number = \"12\"\n  }", `Invalid Phone Number`),
+			step(`number = "415-555-CALL"`, "Invalid Phone Number", `"415-555-CALL"`, "+14155550123"),
+			step(`number = "555-0123"`, "Invalid Phone Number", `"555-0123"`, "7 digits", "+14155550123"),
+			step(`number = "+18005550100"`, "Invalid Phone Number", `"+18005550100"`, "sipstation_toll_free_number"),
+			step("number = \"+14155550100\"\n  area_code = \"415\"", "Conflicting Number and Area Code"),
+			step(``, "Missing Number or Area Code"),
+			step(`area_code = "800"`, "Invalid Area Code", "800", "sipstation_toll_free_number"),
+			step(`area_code = "41"`, "Invalid Area Code", `"41"`, `"415"`),
+			step("number = \"+14155550100\"\n  failover = {\n    number = \"+14155550199\"\n    destination = \"sip:a@b.example\"\n  }",
+				"Invalid Failover", "failover.number", "failover.destination"),
+			step("number = \"+14155550100\"\n  failover = {\n    number = \"12\"\n  }", "Invalid Phone Number", `"12"`),
 		},
 	})
 }
@@ -226,9 +227,8 @@ func TestAccDID_orderRefused(t *testing.T) {
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		Steps: []resource.TestStep{
 			{
-				Config: config + didHCL("main", `  number = "415-555-0100"`),
-				ExpectError: regexp.MustCompile(`Cannot Order Number[\s\S]*did\s+not\s+order\s+the\s+local\s+number\s+\+14155550100` +
-					`[\s\S]*held\s+by\s+another\s+account[\s\S]*choose\s+another\s+number[\s\S]*number_unavailable`),
+				Config:      config + didHCL("main", `  number = "415-555-0100"`),
+				ExpectError: expectDiag("Cannot Order Number", "+14155550100", "number_unavailable"),
 			},
 			{
 				// Nothing entered state: the plan still orders it.
@@ -261,9 +261,8 @@ func TestAccDID_createSettingsRefused(t *testing.T) {
 				CheckDestroy:             checkCancelled(t, env, number),
 				Steps: []resource.TestStep{
 					{
-						Config: config + didHCL("main", choose+badE911),
-						ExpectError: regexp.MustCompile(`Cannot Order Number[\s\S]*did\s+not\s+order[\s\S]*nothing\s+is\s+billed` +
-							`[\s\S]*e911_address\.zip`),
+						Config:      config + didHCL("main", choose+badE911),
+						ExpectError: expectDiag("Cannot Order Number", "e911_address.zip"),
 					},
 					{
 						PreConfig: func() { mustCheck(t, checkInventory(t, env)) },

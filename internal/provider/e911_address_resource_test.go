@@ -3,7 +3,6 @@ package provider
 import (
 	"context"
 	"fmt"
-	"regexp"
 	"testing"
 	"time"
 
@@ -118,16 +117,16 @@ func TestAccE911Address_refused(t *testing.T) {
 			{
 				Config:      env.TrunkProviderConfig() + e911HCL("+14155550179", "", ""),
 				PlanOnly:    true,
-				ExpectError: regexp.MustCompile(`Number Not on the SIPStation Trunk[\s\S]*\+14155550179 is not on`),
+				ExpectError: expectDiag("Number Not on the SIPStation Trunk", "+14155550179"),
 			},
 			{
 				Config:      trial.TrunkProviderConfig() + e911HCL("+14155550170", "", ""),
-				ExpectError: regexp.MustCompile(`Cannot Set E911 Address[\s\S]*"Trial\s+accounts\s+cannot\s+set\s+E911`),
+				ExpectError: expectDiag("Cannot Set E911 Address", `"Trial accounts cannot set E911`),
 			},
 			{
 				Config:      env.ProviderConfig() + e911HCL("+14155550170", "", ""),
 				PlanOnly:    true,
-				ExpectError: regexp.MustCompile(`SIPStation Account Key Not Configured[\s\S]*SIPSTATION_ACCOUNT_KEY`),
+				ExpectError: expectDiag("SIPStation Account Key Not Configured", "SIPSTATION_ACCOUNT_KEY"),
 			},
 		},
 	})
@@ -154,7 +153,7 @@ func TestAccE911Address_leftTrunk(t *testing.T) {
 					env.CompletePortOut(t, po.ID)
 				},
 				Config:      env.BothProviderConfig() + e911HCL("+14155550180", "", ""),
-				ExpectError: regexp.MustCompile(`Number Not on the SIPStation Trunk`),
+				ExpectError: expectDiag("Number Not on the SIPStation Trunk"),
 			},
 			{
 				Config: env.BothProviderConfig(),

@@ -148,11 +148,11 @@ func TestAccFailover_refused(t *testing.T) {
 			{
 				Config:      env.TrunkProviderConfig() + failoverHCL("main", "+14155550191", `{ destination = "pbx.example.com" }`),
 				PlanOnly:    true,
-				ExpectError: regexp.MustCompile(`Number Not on the SIPStation Trunk[\s\S]*\+14155550191`),
+				ExpectError: expectDiag("Number Not on the SIPStation Trunk", "+14155550191"),
 			},
 			{
 				Config:      trial.TrunkProviderConfig() + failoverHCL("main", "", `{ destination = "pbx.example.com" }`),
-				ExpectError: regexp.MustCompile(`Cannot Set Failover[\s\S]*"Trial\s+accounts\s+cannot\s+set\s+failover`),
+				ExpectError: expectDiag("Cannot Set Failover", `"Trial accounts cannot set failover`),
 			},
 		},
 	})

@@ -131,7 +131,7 @@ func TestAccLocation_closeRefusedWhileBilled(t *testing.T) {
 			},
 			{
 				Config:      env.ProviderConfig(),
-				ExpectError: regexp.MustCompile(`Location Still Has Billed Numbers[\s\S]*\+14155550142 \(local, active, 1\.50 a\s+month\)`),
+				ExpectError: expectDiag("Location Still Has Billed Numbers", "+14155550142 (local, active, 1.50 a month)"),
 			},
 			{
 				PreConfig: func() {

@@ -111,7 +111,7 @@ func TestAccNumber_lifecycle(t *testing.T) {
   sms_enabled = true
 `,
 			otherKind:      "+18005550100",
-			otherKindError: regexp.MustCompile(`Cannot Import Number[\s\S]*is a toll-free number[\s\S]*sipstation_toll_free_number`),
+			otherKindError: expectDiag("Cannot Import Number", `"+18005550100"`, "sipstation_toll_free_number"),
 		},
 		"toll_free": {
 			resourceType: "sipstation_toll_free_number",
@@ -155,7 +155,7 @@ func TestAccNumber_lifecycle(t *testing.T) {
   }
 `,
 			otherKind:      "+14155550100",
-			otherKindError: regexp.MustCompile(`Cannot Import Number[\s\S]*is a local number[\s\S]*sipstation_did`),
+			otherKindError: expectDiag("Cannot Import Number", `"+14155550100"`, "sipstation_did"),
 		},
 	}
 	for name, tc := range kinds {

@@ -210,7 +210,7 @@ func TestAccNumbersDataSource_invalidFilters(t *testing.T) {
 			},
 			{
 				Config:      env.ProviderConfig() + `data "sipstation_numbers" "x" { location_id = "loc_does_not_exist" }`,
-				ExpectError: regexp.MustCompile(`(?s)Cannot List Numbers.*"loc_does_not_exist" was not found in this\s+account`),
+				ExpectError: expectDiag("Cannot List Numbers", `"loc_does_not_exist"`),
 			},
 		},
 	})

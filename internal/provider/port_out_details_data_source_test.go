@@ -227,7 +227,7 @@ func TestAccPortOutDetailsDataSource_refusals(t *testing.T) {
 		ProtoV6ProviderFactories: rec.factories(),
 		Steps: []resource.TestStep{{
 			Config:      env.ProviderConfig() + kitHCL(hq.ID, numbers, ""),
-			ExpectError: regexp.MustCompile(`Port-Out Already Pending`),
+			ExpectError: expectDiag("Port-Out Already Pending"),
 		}},
 	})
 
@@ -301,7 +301,7 @@ func TestAccPortOutDetailsDataSource_planTimeErrors(t *testing.T) {
 			{
 				Config: env.ProviderConfig() + kitHCL("loc_1",
 					[]string{"415-555-01", "+44 20 7946 0958", "4155550123", "(415) 555-0123", "415-555-0123 ext 2"}, ""),
-				ExpectError: regexp.MustCompile(`Invalid Phone Number`),
+				ExpectError: expectDiag("Invalid Phone Number"),
 			},
 			{
 				Config:      env.ProviderConfig() + kitHCL("loc_1", []string{}, ""),
@@ -309,7 +309,7 @@ func TestAccPortOutDetailsDataSource_planTimeErrors(t *testing.T) {
 			},
 			{
 				Config:      env.ProviderConfig() + kitHCL("loc_does_not_exist", []string{"+14155550123"}, ""),
-				ExpectError: regexp.MustCompile(`(?s)Cannot Read Port-Out Details.*"loc_does_not_exist" was not found in\s+this\s+account`),
+				ExpectError: expectDiag("Cannot Read Port-Out Details", `"loc_does_not_exist"`),
 			},
 		},
 	})
@@ -352,7 +352,7 @@ func TestAccPortOutDetailsDataSource_portDateInPast(t *testing.T) {
 		ProtoV6ProviderFactories: rec.factories(),
 		Steps: []resource.TestStep{{
 			Config:      env.ProviderConfig() + kitHCL("loc_1", []string{"+14155550123"}, fmt.Sprintf("  port_date   = %q\n", yesterday)),
-			ExpectError: regexp.MustCompile(`Date in the Past[\s\S]*` + yesterday + ` is before today[\s\S]*FOC date`),
+			ExpectError: expectDiag("Date in the Past", yesterday),
 		}},
 	})
 	if n := rec.count("data-read"); n != 0 {

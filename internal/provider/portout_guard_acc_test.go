@@ -8,7 +8,6 @@ package provider
 import (
 	"fmt"
 	"net/http"
-	"regexp"
 	"strings"
 	"sync"
 	"testing"
@@ -244,14 +243,18 @@ func TestAccPortOutGuard_atApply(t *testing.T) {
 			{Config: withDID},
 			{
 				// Planned with no port-out; the port is filed before the apply.
-				PreConfig:   func() { armed = true },
+				PreConfig:   func() { armed = true; rec.reset() },
 				Config:      locationOnly,
-				ExpectError: regexp.MustCompile(pendingError(number, "sipstation_did").String() + `[\s\S]*found\s+at\s+apply\s+time[\s\S]*Nothing\s+was\s+cancelled`),
+				ExpectError: pendingError(number, "sipstation_did"),
 			},
 			{
-				// The number is untouched and still in state.
+				// Refused by the apply, not the plan; the number is untouched
+				// and still in state.
 				PreConfig: func() {
 					armed = false
+					if err := rec.requireError("apply", "Number Has a Pending Port-Out: Not Cancelled", number); err != nil {
+						t.Fatal(err)
+					}
 					if err := checkBilledAt(t, env, number, sipstation.StatusPortOutPending)(nil); err != nil {
 						t.Fatal(err)
 					}
@@ -264,12 +267,18 @@ func TestAccPortOutGuard_atApply(t *testing.T) {
 			},
 			{
 				// Now a port is filed between the provider's check and its DELETE.
-				PreConfig:   func() { proxy.arm(number) },
+				PreConfig:   func() { proxy.arm(number); rec.reset() },
 				Config:      locationOnly,
-				ExpectError: regexp.MustCompile(pendingError(number, "sipstation_did").String() + `[\s\S]*refused\s+the\s+cancel[\s\S]*409\s+port_out_pending`),
+				ExpectError: pendingError(number, "sipstation_did", "409 port_out_pending"),
 			},
 			{
-				// Kept in the configuration meanwhile, it refreshes as pending.
+				// Refused by SIPStation at apply; kept in the configuration
+				// meanwhile, the number refreshes as pending.
+				PreConfig: func() {
+					if err := rec.requireError("apply", "Number Has a Pending Port-Out: Not Cancelled", number, "409 port_out_pending"); err != nil {
+						t.Fatal(err)
+					}
+				},
 				Config: withDID,
 				Check: resource.ComposeTestCheckFunc(
 					stillInState,
@@ -314,9 +323,8 @@ func TestAccPortOutGuard_move(t *testing.T) {
 				PreConfig: func() { portOut = env.RequestPortOut(t, gainingCarrier, testFOCDate, number) },
 				Config:    locations + didHCL("branch", `  number = "`+number+`"`),
 				// Refused at plan time, naming the port.
-				PlanOnly: true,
-				ExpectError: regexp.MustCompile(`Number Has a Pending Port-Out: Not Moved[\s\S]*` + regexp.QuoteMeta(number) +
-					`[\s\S]*` + gainingCarrier + `\s+\(FOC\s+date\s+` + testFOCDate + `\)[\s\S]*moves\s+no\s+number[\s\S]*Keep\s+location_id`),
+				PlanOnly:    true,
+				ExpectError: expectDiag("Number Has a Pending Port-Out: Not Moved", number, gainingCarrier, "FOC date "+testFOCDate, "location_id"),
 			},
 			{
 				Config: locations + didHCL("main", `  number = "`+number+`"`),
@@ -370,9 +378,8 @@ func TestAccPortOutGuard_closeLocation(t *testing.T) {
 			},
 			{
 				Config: env.ProviderConfig(),
-				ExpectError: regexp.MustCompile(`Location Still Has Billed Numbers[\s\S]*` + regexp.QuoteMeta(number) +
-					`\s+\(local,\s+port_out_pending,\s+1\.50\s+a\s+month\):\s+being\s+ported\s+out\s+to\s+` + gainingCarrier +
-					`\s+\(FOC\s+date\s+` + testFOCDate + `\)[\s\S]*neither\s+cancels\s+nor\s+moves[\s\S]*Wait\s+until\s+the\s+port\s+completes`),
+				ExpectError: expectDiag("Location Still Has Billed Numbers", number+" (local, port_out_pending, 1.50 a month)",
+					gainingCarrier, "FOC date "+testFOCDate),
 			},
 			{
 				PreConfig: func() {

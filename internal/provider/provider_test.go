@@ -2,7 +2,6 @@ package provider
 
 import (
 	"fmt"
-	"regexp"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -51,27 +50,27 @@ func TestAccProvider_configErrors(t *testing.T) {
 			{
 				Config:      env.ProviderConfig(acctest.Set("api_key", "")) + resources,
 				PlanOnly:    true,
-				ExpectError: regexp.MustCompile(`Missing SIPStation API Key[\s\S]*` + envAPIKey),
+				ExpectError: expectDiag("Missing SIPStation API Key", envAPIKey),
 			},
 			{
 				Config:      env.ProviderConfig(acctest.Set("endpoint", "")) + resources,
 				PlanOnly:    true,
-				ExpectError: regexp.MustCompile(`Missing SIPStation Endpoint[\s\S]*` + envEndpoint),
+				ExpectError: expectDiag("Missing SIPStation Endpoint", envEndpoint),
 			},
 			{
 				Config:      env.ProviderConfig(acctest.Set("api_key", "not-the-key")) + resources,
 				PlanOnly:    true,
-				ExpectError: regexp.MustCompile(`SIPStation Refused the API Key[\s\S]*refused the configured API key`),
+				ExpectError: expectDiag("SIPStation Refused the API Key"),
 			},
 			{
 				Config:      env.ProviderConfig(acctest.Set("endpoint", "http://api.sipstation.example")) + resources,
 				PlanOnly:    true,
-				ExpectError: regexp.MustCompile(`Invalid SIPStation Endpoint[\s\S]*plain http`),
+				ExpectError: expectDiag("Invalid SIPStation Endpoint", `"http://api.sipstation.example"`, "https://"),
 			},
 			{
 				Config:      env.ProviderConfig(acctest.Set("request_timeout", "30")) + resources,
 				PlanOnly:    true,
-				ExpectError: regexp.MustCompile(`Invalid Duration[\s\S]*such as 30s`),
+				ExpectError: expectDiag("Invalid Duration", `"30"`, "30s"),
 			},
 		},
 	})

@@ -40,7 +40,7 @@ func TestAccReplace_sameNumber(t *testing.T) {
 			{Config: config("one")},
 			{
 				Config:      config("two"),
-				ExpectError: regexp.MustCompile(`Refusing to Replace Number[\s\S]*` + regexp.QuoteMeta(number) + `[\s\S]*replace_triggered_by[\s\S]*Nothing\s+was\s+cancelled\s+or\s+ordered`),
+				ExpectError: expectDiag("Refusing to Replace Number", number, "replace_triggered_by"),
 			},
 			{
 				PreConfig: func() {

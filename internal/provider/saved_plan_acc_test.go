@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
-	"regexp"
 	"strings"
 	"sync"
 	"testing"
@@ -57,7 +56,7 @@ func TestAccSavedPlan_cancelledBeforeApply(t *testing.T) {
 			{
 				PreConfig:   func() { armed = true; rec.reset() },
 				Config:      config("Front desk", "branch"),
-				ExpectError: regexp.MustCompile(summary),
+				ExpectError: expectDiag(summary),
 			},
 			{
 				PreConfig: func() {

@@ -5,6 +5,7 @@ import (
 	"encoding/base64"
 	"fmt"
 	"regexp"
+	"strconv"
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
@@ -114,8 +115,7 @@ data "sipstation_statement" "latest" {
   location_id = %q
 }
 `, loc.ID),
-			ExpectError: regexp.MustCompile(fmt.Sprintf(`(?s)No Statement Yet.*has no statement yet.*billing day,\s+day\s+%d\s+of\s+each\s+month.*%s`,
-				loc.BillingDay, loc.AccountNumber)),
+			ExpectError: expectDiag("No Statement Yet", strconv.Quote(loc.ID), fmt.Sprintf("day %d", loc.BillingDay), loc.AccountNumber),
 		}},
 	})
 }
@@ -150,7 +150,7 @@ data "sipstation_statement" "unknown" {
   id = "stmt_does_not_exist"
 }
 `,
-				ExpectError: regexp.MustCompile(`(?s)Cannot Read Statement.*"stmt_does_not_exist" was not found in this\s+account`),
+				ExpectError: expectDiag("Cannot Read Statement", `"stmt_does_not_exist"`),
 			},
 		},
 	})

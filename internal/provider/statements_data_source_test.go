@@ -2,7 +2,6 @@ package provider
 
 import (
 	"fmt"
-	"regexp"
 	"testing"
 	"time"
 
@@ -161,7 +160,7 @@ data "sipstation_statements" "swapped" {
   to          = %q
 }
 `, loc.ID, newer.Date, older.Date),
-				ExpectError: regexp.MustCompile(`(?s)Invalid Date Range.*is before from`),
+				ExpectError: expectDiag("Invalid Date Range", older.Date, newer.Date),
 			},
 			{
 				Config: env.ProviderConfig() + fmt.Sprintf(`
@@ -170,7 +169,7 @@ data "sipstation_statements" "bad" {
   from        = "2025-13-01"
 }
 `, loc.ID),
-				ExpectError: regexp.MustCompile(`(?s)Invalid Date.*"2025-13-01" is no calendar date in YYYY-MM-DD`),
+				ExpectError: expectDiag("Invalid Date", `"2025-13-01"`, "YYYY-MM-DD"),
 			},
 			{
 				Config: env.ProviderConfig() + `
@@ -178,7 +177,7 @@ data "sipstation_statements" "missing" {
   location_id = "loc_does_not_exist"
 }
 `,
-				ExpectError: regexp.MustCompile(`(?s)Cannot List Statements.*"loc_does_not_exist" was not found in this\s+account`),
+				ExpectError: expectDiag("Cannot List Statements", `"loc_does_not_exist"`),
 			},
 		},
 	})

@@ -6,7 +6,6 @@ package provider
 // cancelled. Each test asserts the emulator's inventory afterwards.
 
 import (
-	"regexp"
 	"sync"
 	"testing"
 
@@ -87,10 +86,9 @@ func TestAccTaint_byNumber(t *testing.T) {
 		Steps: []resource.TestStep{
 			{Config: config(cbdLifecycle)},
 			{
-				Taint:  []string{didAddr},
-				Config: config(cbdLifecycle),
-				ExpectError: regexp.MustCompile(`Refusing to Replace a Tainted Number[\s\S]*` + regexp.QuoteMeta(number) +
-					`[\s\S]*terraform\s+untaint[\s\S]*Nothing\s+was\s+ordered\s+or\s+cancelled`),
+				Taint:       []string{didAddr},
+				Config:      config(cbdLifecycle),
+				ExpectError: expectDiag("Refusing to Replace a Tainted Number", number, "terraform untaint"),
 			},
 			{
 				PreConfig:   func() { portOut = env.RequestPortOut(t, gainingCarrier, testFOCDate, number) },

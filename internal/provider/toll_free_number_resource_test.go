@@ -15,15 +15,15 @@ func TestAccTollFree_validation(t *testing.T) {
 	config := func(body string) string {
 		return env.ProviderConfig() + numberBlock("sipstation_toll_free_number", "main", `"loc_x"`, body)
 	}
-	step := func(body, want string) resource.TestStep {
-		return resource.TestStep{Config: config(body), PlanOnly: true, ExpectError: regexp.MustCompile(want)}
+	step := func(body string, want *regexp.Regexp) resource.TestStep {
+		return resource.TestStep{Config: config(body), PlanOnly: true, ExpectError: want}
 	}
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		Steps: []resource.TestStep{
-			step(`number = "+14155550100"`, `Invalid Phone Number[\s\S]*is a local number[\s\S]*such as\s+\+18005550123`),
-			step(`number = "1-800-FLOWERS"`, `Invalid Phone Number[\s\S]*not part of a phone number[\s\S]*toll-free\s+number[\s\S]*\+18005550123,\s+800-555-0123`),
-			step(``, `"number" is required`),
+			step(`number = "+14155550100"`, expectDiag("Invalid Phone Number", `"+14155550100"`, "+18005550123", "sipstation_did")),
+			step(`number = "1-800-FLOWERS"`, expectDiag("Invalid Phone Number", `"1-800-FLOWERS"`, "+18005550123, 800-555-0123")),
+			step(``, regexp.MustCompile(`"number" is required`)), // Terraform's own
 		},
 	})
 }

@@ -82,7 +82,7 @@ func TestAccTrunkDataSource_badKey(t *testing.T) {
 		Steps: []resource.TestStep{{
 			Config: env.TrunkProviderConfig(acctest.Set("account_key", "not-the-key")) +
 				`data "sipstation_trunk" "this" {}`,
-			ExpectError: regexp.MustCompile(`SIPStation Refused the Account Key[\s\S]*BADKEY`),
+			ExpectError: expectDiag("SIPStation Refused the Account Key", "BADKEY"),
 		}},
 	})
 }
@@ -99,33 +99,33 @@ func TestAccProvider_missingAPI(t *testing.T) {
 			{
 				Config:      env.TrunkProviderConfig() + locationHCL("main", "Main"),
 				PlanOnly:    true,
-				ExpectError: regexp.MustCompile(`SIPStation API v1 Not Configured[\s\S]*SIPSTATION_ENDPOINT[\s\S]*SIPSTATION_API_KEY`),
+				ExpectError: expectDiag("SIPStation API v1 Not Configured", "SIPSTATION_ENDPOINT", "SIPSTATION_API_KEY"),
 			},
 			{
 				Config:      env.TrunkProviderConfig() + `data "sipstation_numbers" "all" {}`,
 				PlanOnly:    true,
-				ExpectError: regexp.MustCompile(`SIPStation API v1 Not Configured`),
+				ExpectError: expectDiag("SIPStation API v1 Not Configured"),
 			},
 			{
 				Config:      env.ProviderConfig() + `data "sipstation_trunk" "this" {}`,
 				PlanOnly:    true,
-				ExpectError: regexp.MustCompile(`SIPStation Account Key Not Configured[\s\S]*FreePBX[\s\S]*SIPSTATION_ACCOUNT_KEY`),
+				ExpectError: expectDiag("SIPStation Account Key Not Configured", "FreePBX", "SIPSTATION_ACCOUNT_KEY"),
 			},
 			{
 				Config:      acctest.ProviderBlock() + `data "sipstation_trunk" "this" {}`,
 				PlanOnly:    true,
-				ExpectError: regexp.MustCompile(`No SIPStation API Configured[\s\S]*SIPSTATION_ACCOUNT_KEY`),
+				ExpectError: expectDiag("No SIPStation API Configured", "SIPSTATION_ACCOUNT_KEY"),
 			},
 			{
 				Config:      env.TrunkProviderConfig(acctest.Set("account_key", nil)) + `data "sipstation_trunk" "this" {}`,
 				PlanOnly:    true,
-				ExpectError: regexp.MustCompile(`Missing SIPStation Account Key[\s\S]*SIPSTATION_ACCOUNT_KEY`),
+				ExpectError: expectDiag("Missing SIPStation Account Key", "SIPSTATION_ACCOUNT_KEY"),
 			},
 			{
 				Config: acctest.ProviderBlock(acctest.Set("trunk_endpoint", "http://push2.example.com/sipstation"), acctest.Set("account_key", "k")) +
 					`data "sipstation_trunk" "this" {}`,
 				PlanOnly:    true,
-				ExpectError: regexp.MustCompile(`Invalid SIPStation Trunk Endpoint[\s\S]*plain http`),
+				ExpectError: expectDiag("Invalid SIPStation Trunk Endpoint", "https://"),
 			},
 			{
 				Config: env.BothProviderConfig() + `data "sipstation_trunk" "this" {}` + "\n" + `data "sipstation_numbers" "all" {}`,
@@ -145,7 +145,7 @@ func TestAccTrunkDataSource_tempNotAvail(t *testing.T) {
 		Steps: []resource.TestStep{{
 			Config: acctest.ProviderBlock(acctest.Set("trunk_endpoint", ts.URL), acctest.Set("account_key", "k3y")) +
 				`data "sipstation_trunk" "this" {}`,
-			ExpectError: regexp.MustCompile(`SIPStation Account Temporarily Not Available[\s\S]*Try again in a few\s+minutes`),
+			ExpectError: expectDiag("SIPStation Account Temporarily Not Available"),
 		}},
 	})
 }

@@ -4,7 +4,6 @@ package provider
 // account's location. Nothing is cancelled or moved.
 
 import (
-	"regexp"
 	"strconv"
 	"testing"
 
@@ -27,7 +26,7 @@ func TestAccWrongAccount_keyDuringDestroy(t *testing.T) {
 	refusedKey := env.ProviderConfig(acctest.Set("api_key", "not-the-key"))
 	other := env.OtherAccount(t, t.Name()+" other", "")
 	withDID := locationHCL("main", "Main") + didHCL("main", `  number = "`+number+`"`)
-	refused := regexp.MustCompile(`SIPStation Refused the API Key`)
+	refused := expectDiag("SIPStation Refused the API Key")
 	rec := &diagRecorder{}
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: rec.factories(),
@@ -104,10 +103,8 @@ func TestAccWrongAccount_location(t *testing.T) {
 		Steps: []resource.TestStep{
 			{Config: config + didHCL("main", `  number = "`+number+`"`)},
 			{
-				Config: config + numberBlock("sipstation_did", "main", strconv.Quote(foreign.ID), `  number = "`+number+`"`),
-				ExpectError: regexp.MustCompile(`Cannot Update Number[\s\S]*` + regexp.QuoteMeta(number) +
-					`[\s\S]*nothing\s+was\s+cancelled[\s\S]*Check\s+location_id:\s+this\s+account\s+has\s+no\s+location\s+` +
-					regexp.QuoteMeta(foreign.ID) + `[\s\S]*404\s+not_found`),
+				Config:      config + numberBlock("sipstation_did", "main", strconv.Quote(foreign.ID), `  number = "`+number+`"`),
+				ExpectError: expectDiag("Cannot Update Number", number, "location_id", foreign.ID, "404 not_found"),
 			},
 			{
 				Config: config + didHCL("main", `  number = "`+number+`"`),
