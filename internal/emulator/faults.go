@@ -28,13 +28,13 @@ type Faults struct {
 	// Methods (an emulator extension) limits the faults to requests with
 	// these HTTP methods, such as ["POST"]; empty = every request.
 	Methods []string `json:"methods,omitempty"`
-	// Paths (an emulator extension) limits the faults to requests whose
-	// path, decoded, starts with one of these prefixes, such as
-	// ["/v1/numbers/"] for one number's routes (not the list /v1/numbers);
-	// empty = every path. With Methods, a request must match both.
+	// Paths (an emulator extension) limits them to requests whose decoded
+	// path starts with one of these prefixes, such as ["/v1/numbers/"] (one
+	// number's routes, not the list); empty = every path.
 	Paths []string `json:"paths,omitempty"`
 }
 
+// faultState is the settings in force and the faults injected under them.
 type faultState struct {
 	mu       sync.Mutex
 	f        Faults

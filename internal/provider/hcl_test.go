@@ -92,6 +92,38 @@ resource "sipstation_did" %q {
 `, name, each)
 }
 
+// didSettingsHCL is the body of a DID with every setting: a failover
+// number, an E911 address, SMS.
+func didSettingsHCL(number, failover string) string {
+	return fmt.Sprintf(`
+  number      = %q
+  description = "Reception"
+  failover = {
+    number = %q
+  }
+  e911_address = {
+    name    = "Example Dental LLC"
+    street1 = "1 Market St"
+    city    = "San Francisco"
+    state   = "CA"
+    zip     = "94105"
+  }
+  sms_enabled = true
+`, number, failover)
+}
+
+// tollFreeSettingsHCL is the body of a toll-free number with every setting:
+// a failover destination.
+func tollFreeSettingsHCL(number string) string {
+	return fmt.Sprintf(`
+  number      = %q
+  description = "Sales hotline"
+  failover = {
+    destination = "sip:sales@pbx.example.com"
+  }
+`, number)
+}
+
 // manyDIDsHCL is count DIDs +1415555 0100 onwards in location main.
 func manyDIDsHCL(count int) string {
 	return fmt.Sprintf(`

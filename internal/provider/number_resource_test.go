@@ -2,6 +2,7 @@ package provider
 
 import (
 	"fmt"
+	"maps"
 	"regexp"
 	"testing"
 
@@ -29,7 +30,8 @@ func TestAccNumber_lifecycle(t *testing.T) {
 		resourceType string
 		number       string // E.164
 		// created is the body of the first apply; wantCreated what state
-		// holds then.
+		// holds then besides what both kinds hold (an active, billed
+		// number, no port-out).
 		created     string
 		wantCreated map[string]knownvalue.Check
 		// settings is the body with every setting of the kind; wantSettings
@@ -50,10 +52,7 @@ func TestAccNumber_lifecycle(t *testing.T) {
 			number:       "+14155550100",
 			created:      `  number = "+14155550100"`,
 			wantCreated: map[string]knownvalue.Check{
-				"id":                 knownvalue.StringExact("+14155550100"),
 				"number":             knownvalue.StringExact("+14155550100"),
-				"status":             knownvalue.StringExact("active"),
-				"billing_active":     knownvalue.Bool(true),
 				"monthly_rate":       knownvalue.StringExact("1.50"),
 				"activated_at":       knownvalue.StringRegexp(regexp.MustCompile(`^\d{4}-\d\d-\d\dT`)),
 				"description":        knownvalue.StringExact(""),
@@ -61,24 +60,9 @@ func TestAccNumber_lifecycle(t *testing.T) {
 				"failover":           knownvalue.Null(),
 				"e911_address":       knownvalue.Null(),
 				"port_out_pending":   knownvalue.Bool(false),
-				"port_out":           knownvalue.Null(),
 				"early_port_out_fee": knownvalue.Null(),
 			},
-			settings: `
-  number      = "+14155550100"
-  description = "Reception"
-  failover = {
-    number = "(415) 555-0199"
-  }
-  e911_address = {
-    name    = "Example Dental LLC"
-    street1 = "1 Market St"
-    city    = "San Francisco"
-    state   = "CA"
-    zip     = "94105"
-  }
-  sms_enabled = true
-`,
+			settings: didSettingsHCL("+14155550100", "(415) 555-0199"),
 			wantSettings: map[string]knownvalue.Check{
 				"id":          knownvalue.StringExact("+14155550100"),
 				"description": knownvalue.StringExact("Reception"),
@@ -95,21 +79,7 @@ func TestAccNumber_lifecycle(t *testing.T) {
 				return nil
 			},
 			// The failover was written "(415) 555-0199" before.
-			sameSettings: `
-  number      = "1 (415) 555-0100"
-  description = "Reception"
-  failover = {
-    number = "+14155550199"
-  }
-  e911_address = {
-    name    = "Example Dental LLC"
-    street1 = "1 Market St"
-    city    = "San Francisco"
-    state   = "CA"
-    zip     = "94105"
-  }
-  sms_enabled = true
-`,
+			sameSettings:   didSettingsHCL("1 (415) 555-0100", "+14155550199"),
 			otherKind:      "+18005550100",
 			otherKindError: expectDiag("Cannot Import Number", `"+18005550100"`, "sipstation_toll_free_number"),
 		},
@@ -118,20 +88,10 @@ func TestAccNumber_lifecycle(t *testing.T) {
 			number:       "+18005550100",
 			created:      `  number = "800-555-0100"`,
 			wantCreated: map[string]knownvalue.Check{
-				"id":             knownvalue.StringExact("+18005550100"),
-				"resp_org":       knownvalue.StringExact("SIPS1"),
-				"monthly_rate":   knownvalue.StringExact("2.00"),
-				"status":         knownvalue.StringExact("active"),
-				"billing_active": knownvalue.Bool(true),
-				"port_out":       knownvalue.Null(),
+				"resp_org":     knownvalue.StringExact("SIPS1"),
+				"monthly_rate": knownvalue.StringExact("2.00"),
 			},
-			settings: `
-  number      = "+18005550100"
-  description = "Sales hotline"
-  failover = {
-    destination = "sip:sales@pbx.example.com"
-  }
-`,
+			settings: tollFreeSettingsHCL("+18005550100"),
 			wantSettings: map[string]knownvalue.Check{
 				// Written "800-555-0100"; the apply's refresh stored E.164.
 				"number":      knownvalue.StringExact("+18005550100"),
@@ -147,13 +107,7 @@ func TestAccNumber_lifecycle(t *testing.T) {
 				}
 				return nil
 			},
-			sameSettings: `
-  number      = "(800) 555-0100"
-  description = "Sales hotline"
-  failover = {
-    destination = "sip:sales@pbx.example.com"
-  }
-`,
+			sameSettings:   tollFreeSettingsHCL("(800) 555-0100"),
 			otherKind:      "+14155550100",
 			otherKindError: expectDiag("Cannot Import Number", `"+14155550100"`, "sipstation_did"),
 		},
@@ -179,10 +133,17 @@ func TestAccNumber_lifecycle(t *testing.T) {
 			updates := resource.ConfigPlanChecks{
 				PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(addr, plancheck.ResourceActionUpdate)},
 			}
+			created := maps.Clone(tc.wantCreated)
+			maps.Copy(created, map[string]knownvalue.Check{
+				"id":             knownvalue.StringExact(tc.number),
+				"status":         knownvalue.StringExact("active"),
+				"billing_active": knownvalue.Bool(true),
+				"port_out":       knownvalue.Null(),
+			})
 			steps := []resource.TestStep{
 				{
 					Config:            config("main", tc.created),
-					ConfigStateChecks: append(expect(tc.wantCreated), atLocation("main")),
+					ConfigStateChecks: append(expect(created), atLocation("main")),
 					Check:             checkBilledAt(t, env, tc.number, sipstation.StatusActive),
 				},
 				{

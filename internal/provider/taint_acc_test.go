@@ -16,100 +16,65 @@ import (
 	"github.com/sipstation-community/terraform-provider-sipstation/internal/sipstation"
 )
 
-// TestAccTaint_byAreaCode: a tainted number ordered by area code,
-// with or without create_before_destroy, fails the plan before anything is
-// ordered or cancelled, and with a pending port the plan names the port.
-func TestAccTaint_byAreaCode(t *testing.T) {
+// TestAccTaint_planRefused: a tainted number, ordered by area code or given
+// by number, with or without create_before_destroy, fails the plan before
+// anything is ordered or cancelled, saying it is tainted (the plan refreshed
+// it and does not plan it from state); with a pending port the plan names
+// the port.
+func TestAccTaint_planRefused(t *testing.T) {
 	t.Parallel()
-	env := acctest.New(t)
-	env.RequireEmulator(t)
-	const number = "+12125550100" // the first free number of 212
-	config := func(lifecycle string) string {
-		return env.ProviderConfig() + locationHCL("main", "Main") + didHCL("main", `  area_code = "212"`+lifecycle)
-	}
-	var portOut sipstation.PortOut
-	resource.Test(t, resource.TestCase{
-		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
-		CheckDestroy:             checkCancelled(t, env, number),
-		Steps: []resource.TestStep{
-			{Config: config(cbdLifecycle), Check: checkInventory(t, env, number)},
-			{
-				Taint:       []string{didAddr},
-				Config:      config(cbdLifecycle),
-				ExpectError: taintedError(),
-			},
-			{
-				PreConfig:   func() { mustCheck(t, checkInventory(t, env, number)) },
-				Config:      config(""),
-				ExpectError: taintedError(),
-			},
-			{
-				PreConfig:   func() { portOut = env.RequestPortOut(t, gainingCarrier, testFOCDate, number) },
-				Config:      config(cbdLifecycle),
-				ExpectError: pendingError(number, "sipstation_did"),
-			},
-			{
-				Config:      config(""),
-				ExpectError: pendingError(number, "sipstation_did"),
-			},
-			{
-				// Still the one number, pending; nothing was ordered or
-				// cancelled. The port completes, and destroy cancels it.
-				PreConfig: func() {
-					mustCheck(t, checkInventory(t, env, number))
-					mustCheck(t, cancelledOnce(t, env, 0))
-					env.CompletePortOut(t, portOut.ID)
+	for name, tc := range map[string]struct{ choose, number string }{
+		"by_area_code": {`  area_code = "212"`, first212},
+		"by_number":    {`  number = "+14155550100"`, "+14155550100"},
+	} {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			env := acctest.New(t)
+			env.RequireEmulator(t)
+			config := func(lifecycle string) string {
+				return env.ProviderConfig() + locationHCL("main", "Main") + didHCL("main", tc.choose+lifecycle)
+			}
+			tainted := expectDiag("Refusing to Replace a Tainted Number", tc.number, "terraform untaint")
+			var portOut sipstation.PortOut
+			resource.Test(t, resource.TestCase{
+				ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+				CheckDestroy:             checkCancelled(t, env, tc.number),
+				Steps: []resource.TestStep{
+					{Config: config(cbdLifecycle), Check: checkInventory(t, env, tc.number)},
+					{
+						Taint:       []string{didAddr},
+						Config:      config(cbdLifecycle),
+						ExpectError: tainted,
+					},
+					{
+						PreConfig:   func() { mustCheck(t, checkInventory(t, env, tc.number)) },
+						Config:      config(""),
+						ExpectError: tainted,
+					},
+					{
+						PreConfig:   func() { portOut = env.RequestPortOut(t, gainingCarrier, testFOCDate, tc.number) },
+						Config:      config(cbdLifecycle),
+						ExpectError: pendingError(tc.number, "sipstation_did"),
+					},
+					{
+						Config:      config(""),
+						ExpectError: pendingError(tc.number, "sipstation_did"),
+					},
+					{
+						// Still the one number, pending; nothing was ordered or
+						// cancelled. The port completes, and destroy cancels it.
+						PreConfig: func() {
+							mustCheck(t, checkInventory(t, env, tc.number))
+							mustCheck(t, cancelledOnce(t, env, 0))
+							env.CompletePortOut(t, portOut.ID)
+						},
+						Config: env.ProviderConfig() + locationHCL("main", "Main"),
+						Check:  checkCancelled(t, env, tc.number),
+					},
 				},
-				Config: env.ProviderConfig() + locationHCL("main", "Main"),
-				Check:  checkCancelled(t, env, number),
-			},
-		},
-	})
-}
-
-// TestAccTaint_byNumber: a tainted number given by number fails the
-// plan with and without create_before_destroy, saying it is tainted (the
-// plan refreshed it and does not plan it from state), and with a pending
-// port the plan names the port.
-func TestAccTaint_byNumber(t *testing.T) {
-	t.Parallel()
-	env := acctest.New(t)
-	env.RequireEmulator(t)
-	const number = "+14155550100"
-	config := func(lifecycle string) string {
-		return env.ProviderConfig() + locationHCL("main", "Main") + didHCL("main", `  number = "`+number+`"`+lifecycle)
+			})
+		})
 	}
-	var portOut sipstation.PortOut
-	resource.Test(t, resource.TestCase{
-		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
-		CheckDestroy:             checkCancelled(t, env, number),
-		Steps: []resource.TestStep{
-			{Config: config(cbdLifecycle)},
-			{
-				Taint:       []string{didAddr},
-				Config:      config(cbdLifecycle),
-				ExpectError: expectDiag("Refusing to Replace a Tainted Number", number, "terraform untaint"),
-			},
-			{
-				PreConfig:   func() { portOut = env.RequestPortOut(t, gainingCarrier, testFOCDate, number) },
-				Config:      config(cbdLifecycle),
-				ExpectError: pendingError(number, "sipstation_did"),
-			},
-			{
-				Config:      config(""),
-				ExpectError: pendingError(number, "sipstation_did"),
-			},
-			{
-				PreConfig: func() {
-					mustCheck(t, checkInventory(t, env, number))
-					mustCheck(t, cancelledOnce(t, env, 0))
-					env.CompletePortOut(t, portOut.ID)
-				},
-				Config: env.ProviderConfig() + locationHCL("main", "Main"),
-				Check:  checkCancelled(t, env, number),
-			},
-		},
-	})
 }
 
 // planCall is what one PlanResourceChange of sipstation_did was given.
