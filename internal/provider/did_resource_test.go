@@ -146,6 +146,7 @@ func TestAccDID_cancelledOutside(t *testing.T) {
 					}
 				},
 				Config: env.ProviderConfig() + locationHCL("main", "Main"),
+				Check:  checkInventory(t, env),
 			},
 		},
 	})
@@ -239,7 +240,7 @@ func TestAccDID_orderRefused(t *testing.T) {
 					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectResourceAction(didAddr, plancheck.ResourceActionCreate)},
 				},
 			},
-			{Config: config},
+			{Config: config, Check: checkInventory(t, env)},
 		},
 	})
 }

@@ -135,7 +135,7 @@ func TestAccScale_refreshByList(t *testing.T) {
 			if len(left.Data) != 0 {
 				return fmt.Errorf("%d numbers left after destroy: %v", len(left.Data), left.Data)
 			}
-			return nil
+			return checkNoForcedCancels(t, env)(nil)
 		},
 	})
 	// The 429s of the apply at 2 requests/s were answered, none surfaced
