@@ -83,7 +83,7 @@ func (s *Server) trunk(pattern string, h handler) {
 			writeTrunkError(w, e)
 			return
 		}
-		if e := s.faults.before(&s.metrics, r.Method); e != nil {
+		if e := s.faults.before(&s.metrics, r); e != nil {
 			writeTrunkError(w, e)
 			return
 		}
@@ -98,7 +98,7 @@ func (s *Server) trunk(pattern string, h handler) {
 			writeTrunkError(w, errf(http.StatusInternalServerError, sipstation.CodeInternalError, "the emulator failed: %v", err))
 			return
 		}
-		if s.faults.dropAfterCommit(&s.metrics, r.Method) {
+		if s.faults.dropAfterCommit(&s.metrics, r) {
 			if rec, ok := w.(*recorder); ok {
 				rec.status, rec.dropped = res.status, true
 			}

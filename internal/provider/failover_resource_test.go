@@ -24,14 +24,6 @@ import (
 	"github.com/sipstation-community/terraform-provider-sipstation/internal/sipstation"
 )
 
-func failoverHCL(name, number, failover string) string {
-	n := ""
-	if number != "" {
-		n = fmt.Sprintf("  number   = %q\n", number)
-	}
-	return fmt.Sprintf("\nresource \"sipstation_failover\" %q {\n%s  failover = %s\n}\n", name, n, failover)
-}
-
 // checkFailover is a check that the emulator holds want (nil: none) as the
 // failover of e164, as /v1 shows it.
 func checkFailover(t *testing.T, env *acctest.Env, e164 string, want *sipstation.Failover) resource.TestCheckFunc {
@@ -65,7 +57,7 @@ func checkAccountFailover(t *testing.T, env *acctest.Env, num, dest string) reso
 func TestAccFailover_number(t *testing.T) {
 	env := acctest.New(t)
 	env.RequireEmulator(t)
-	trunkNumbers(t, env, "+14155550190")
+	env.OrderLocalNumbers(t, "+14155550190")
 	const address = "sipstation_failover.main"
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
@@ -144,7 +136,7 @@ func TestAccFailover_account(t *testing.T) {
 func TestAccFailover_refused(t *testing.T) {
 	env := acctest.New(t)
 	env.RequireEmulator(t)
-	trial := trialEnv(t, env)
+	trial := env.OtherAccount(t, t.Name()+" trial", "TRIAL")
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		Steps: []resource.TestStep{
@@ -156,11 +148,11 @@ func TestAccFailover_refused(t *testing.T) {
 			{
 				Config:      env.TrunkProviderConfig() + failoverHCL("main", "+14155550191", `{ destination = "pbx.example.com" }`),
 				PlanOnly:    true,
-				ExpectError: regexp.MustCompile(`Number Not on the SIPStation Trunk[\s\S]*\+14155550191`),
+				ExpectError: expectDiag("Number Not on the SIPStation Trunk", "+14155550191"),
 			},
 			{
 				Config:      trial.TrunkProviderConfig() + failoverHCL("main", "", `{ destination = "pbx.example.com" }`),
-				ExpectError: regexp.MustCompile(`Cannot Set Failover[\s\S]*"Trial\s+accounts\s+cannot\s+set\s+failover`),
+				ExpectError: expectDiag("Cannot Set Failover", `"Trial accounts cannot set failover`),
 			},
 		},
 	})
@@ -170,7 +162,7 @@ func TestAccFailover_refused(t *testing.T) {
 func TestAccFailover_leftTrunk(t *testing.T) {
 	env := acctest.New(t)
 	env.RequireEmulator(t)
-	trunkNumbers(t, env, "+14155550192")
+	env.OrderLocalNumbers(t, "+14155550192")
 	rec := &diagRecorder{}
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: rec.factories(),
@@ -226,7 +218,7 @@ func TestAccFailover_numberBesideDestination(t *testing.T) {
 		}
 	}))
 	t.Cleanup(ts.Close)
-	config := fmt.Sprintf("provider \"sipstation\" {\n  trunk_endpoint = %q\n  account_key = \"k3y\"\n}\n", ts.URL) +
+	config := acctest.ProviderBlock(acctest.Set("trunk_endpoint", ts.URL), acctest.Set("account_key", "k3y")) +
 		failoverHCL("account", "", `{ destination = "pbx.example.com" }`)
 	const address = "sipstation_failover.account"
 	rec := &diagRecorder{}

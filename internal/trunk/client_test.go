@@ -11,8 +11,10 @@ import (
 	"sync"
 	"sync/atomic"
 	"testing"
+	"testing/synctest"
 	"time"
 
+	"github.com/sipstation-community/terraform-provider-sipstation/internal/acctest"
 	"github.com/sipstation-community/terraform-provider-sipstation/internal/apihttp"
 	"github.com/sipstation-community/terraform-provider-sipstation/internal/emulator"
 	"github.com/sipstation-community/terraform-provider-sipstation/internal/sipstation"
@@ -140,62 +142,70 @@ func TestKeyRedacted(t *testing.T) {
 }
 
 // Reads share one fetch: concurrent readers wait for it, later ones reuse
-// it, and a change drops it.
+// it, and a change drops it. In a synctest bubble, served in process:
+// synctest.Wait knows when every reader waits on the one fetch.
 func TestAccountSharedRead(t *testing.T) {
 	t.Parallel()
-	var gets, posts atomic.Int32
-	release := make(chan struct{})
-	ts := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if r.Method == http.MethodGet {
-			if gets.Add(1) == 1 {
-				<-release
+	synctest.Test(t, func(t *testing.T) {
+		var gets, posts atomic.Int32
+		release := make(chan struct{})
+		h := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			if r.Method == http.MethodGet {
+				if gets.Add(1) == 1 {
+					<-release
+				}
+				_, _ = io.WriteString(w, fullDoc)
+				return
 			}
-			_, _ = io.WriteString(w, fullDoc)
-			return
-		}
-		posts.Add(1)
-		body, _ := io.ReadAll(r.Body)
-		if r.URL.Path != "/2/e911/4155550101/"+key || !strings.Contains(string(body), `"address1":"2 Side St"`) || !strings.Contains(string(body), `"master":"1"`) {
-			t.Errorf("POST %s %s", r.URL.Path, body)
-		}
-		_, _ = io.WriteString(w, `{"status":true,"message":"ok"}`)
-	}))
-	defer ts.Close()
-	c := newClient(t, ts.URL, nil)
-	var wg sync.WaitGroup
-	errs := make(chan error, 5)
-	for range 5 {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			_, err := c.Account(context.Background())
-			errs <- err
-		}()
-	}
-	time.Sleep(50 * time.Millisecond) // let them all wait on the one fetch
-	close(release)
-	wg.Wait()
-	close(errs)
-	for err := range errs {
+			posts.Add(1)
+			body, _ := io.ReadAll(r.Body)
+			if r.URL.Path != "/2/e911/4155550101/"+key || !strings.Contains(string(body), `"address1":"2 Side St"`) || !strings.Contains(string(body), `"master":"1"`) {
+				t.Errorf("POST %s %s", r.URL.Path, body)
+			}
+			_, _ = io.WriteString(w, `{"status":true,"message":"ok"}`)
+		})
+		c, err := trunk.New(trunk.Config{Endpoint: "http://127.0.0.1", AccountKey: key, Options: apihttp.Options{
+			MaxRetries: 1, RetryWaitMin: time.Millisecond, RetryWaitMax: 2 * time.Millisecond, HTTPClient: acctest.InProcess(h),
+		}})
 		if err != nil {
-			t.Errorf("concurrent read: %v", err)
+			t.Fatalf("New: %v", err)
 		}
-	}
-	if _, err := c.Account(context.Background()); err != nil || gets.Load() != 1 {
-		t.Errorf("after the shared read: %v, %d GETs, want 1", err, gets.Load())
-	}
-	if err := c.SetE911(context.Background(), "+14155550101", trunk.E911{Name: "Acme", Street1: "2 Side St", City: "Austin", State: "TX", Zip: "78701", Master: true}); err != nil {
-		t.Fatalf("SetE911: %v", err)
-	}
-	if _, err := c.Account(context.Background()); err != nil || gets.Load() != 2 {
-		t.Errorf("after a change: %v, %d GETs, want 2", err, gets.Load())
-	}
-	// A reader that gives up does not fail the fetch.
-	ctx, cancel := context.WithCancel(context.Background())
-	cancel()
-	if _, err := c.Account(ctx); err != nil && !errors.Is(err, context.Canceled) {
-		t.Errorf("cancelled read: %v", err)
-	}
+		var wg sync.WaitGroup
+		errs := make(chan error, 5)
+		for range 5 {
+			wg.Go(func() {
+				_, err := c.Account(context.Background())
+				errs <- err
+			})
+		}
+		synctest.Wait() // every reader waits on the one fetch, which waits on release
+		if n := gets.Load(); n != 1 {
+			t.Errorf("%d GETs while five readers wait, want 1", n)
+		}
+		close(release)
+		wg.Wait()
+		close(errs)
+		for err := range errs {
+			if err != nil {
+				t.Errorf("concurrent read: %v", err)
+			}
+		}
+		if _, err := c.Account(context.Background()); err != nil || gets.Load() != 1 {
+			t.Errorf("after the shared read: %v, %d GETs, want 1", err, gets.Load())
+		}
+		if err := c.SetE911(context.Background(), "+14155550101", trunk.E911{Name: "Acme", Street1: "2 Side St", City: "Austin", State: "TX", Zip: "78701", Master: true}); err != nil {
+			t.Fatalf("SetE911: %v", err)
+		}
+		if _, err := c.Account(context.Background()); err != nil || gets.Load() != 2 {
+			t.Errorf("after a change: %v, %d GETs, want 2", err, gets.Load())
+		}
+		// A reader that gives up does not fail the fetch.
+		ctx, cancel := context.WithCancel(context.Background())
+		cancel()
+		if _, err := c.Account(ctx); err != nil && !errors.Is(err, context.Canceled) {
+			t.Errorf("cancelled read: %v", err)
+		}
+	})
 }
 
 // The reader that starts the fetch gives up while it is in flight: it gets
