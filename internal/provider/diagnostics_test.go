@@ -265,18 +265,18 @@ func spaced(s string) string {
 // a pending port-out fails with: the number, its port, and the removed
 // block that lets it go without a cancel; then any more facts.
 func pendingError(number, resourceType string, more ...string) *regexp.Regexp {
-	return expectDiag("Number Has a Pending Port-Out: Not Cancelled", append([]string{number, gainingCarrier, "FOC date " + testFOCDate,
+	return expectDiag(portOutPendingSummary, append([]string{number, gainingCarrier, "FOC date " + testFOCDate,
 		"removed { from = " + resourceType + ".<name> lifecycle { destroy = false"}, more...)...)
 }
 
 // alreadyHeldError is the create-plan error for a number the account holds.
 func alreadyHeldError(number string) *regexp.Regexp {
-	return expectDiag("Number Already in This Account", number)
+	return expectDiag(numberHeldSummary, number)
 }
 
 // taintedError is the plan error for the tainted DID holding first212.
 func taintedError() *regexp.Regexp {
-	return expectDiag("Refusing to Replace a Tainted Number", first212, "terraform untaint")
+	return expectDiag(taintedSummary, first212, "terraform untaint")
 }
 
 func TestExpectDiag(t *testing.T) {

@@ -141,7 +141,7 @@ func TestAccDID_cancelledOutside(t *testing.T) {
 			{
 				// Only the location is left to destroy.
 				PreConfig: func() {
-					if err := rec.requireWarning("read", "Number Removed From State", "+14155550100", "outside Terraform"); err != nil {
+					if err := rec.requireWarning("read", numberRemovedSummary, "+14155550100", "outside Terraform"); err != nil {
 						t.Fatal(err)
 					}
 				},
@@ -229,7 +229,7 @@ func TestAccDID_orderRefused(t *testing.T) {
 		Steps: []resource.TestStep{
 			{
 				Config:      config + didHCL("main", `  number = "415-555-0100"`),
-				ExpectError: expectDiag("Cannot Order Number", "+14155550100", "number_unavailable"),
+				ExpectError: expectDiag(cannotOrderSummary, "+14155550100", "number_unavailable"),
 			},
 			{
 				// Nothing entered state: the plan still orders it.
@@ -263,7 +263,7 @@ func TestAccDID_createSettingsRefused(t *testing.T) {
 				Steps: []resource.TestStep{
 					{
 						Config:      config + didHCL("main", choose+badE911),
-						ExpectError: expectDiag("Cannot Order Number", "e911_address.zip"),
+						ExpectError: expectDiag(cannotOrderSummary, "e911_address.zip"),
 					},
 					{
 						PreConfig: func() { mustCheck(t, checkInventory(t, env)) },

@@ -32,7 +32,7 @@ func lostOrderSteps(t *testing.T, env *acctest.Env, config, what string) []resou
 				env.SetFaults(t, emulator.Faults{DropAfterCommit: 1, Methods: []string{http.MethodPost}})
 			},
 			Config:      config,
-			ExpectError: expectDiag("Order Outcome Unknown", what, `data "sipstation_numbers"`, "terraform import"),
+			ExpectError: expectDiag(orderOutcomeUnknownSummary, what, `data "sipstation_numbers"`, "terraform import"),
 		},
 	}
 }
@@ -314,7 +314,7 @@ func TestAccLostAnswers_cancelRefused(t *testing.T) {
 					env.SetFaults(t, refuse(0))
 				},
 				Config:      base,
-				ExpectError: expectDiag("Cannot Cancel Number", n0, "3 attempts"),
+				ExpectError: expectDiag(cannotCancelSummary, n0, "3 attempts"),
 			},
 			{
 				PreConfig: func() {

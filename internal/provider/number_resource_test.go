@@ -81,7 +81,7 @@ func TestAccNumber_lifecycle(t *testing.T) {
 			// The failover was written "(415) 555-0199" before.
 			sameSettings:   didSettingsHCL("1 (415) 555-0100", "+14155550199"),
 			otherKind:      "+18005550100",
-			otherKindError: expectDiag("Cannot Import Number", `"+18005550100"`, "sipstation_toll_free_number"),
+			otherKindError: expectDiag(cannotImportSummary, `"+18005550100"`, "sipstation_toll_free_number"),
 		},
 		"toll_free": {
 			resourceType: "sipstation_toll_free_number",
@@ -109,7 +109,7 @@ func TestAccNumber_lifecycle(t *testing.T) {
 			},
 			sameSettings:   tollFreeSettingsHCL("(800) 555-0100"),
 			otherKind:      "+14155550100",
-			otherKindError: expectDiag("Cannot Import Number", `"+14155550100"`, "sipstation_did"),
+			otherKindError: expectDiag(cannotImportSummary, `"+14155550100"`, "sipstation_did"),
 		},
 	}
 	for name, tc := range kinds {

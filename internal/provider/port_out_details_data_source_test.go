@@ -301,7 +301,7 @@ func TestAccPortOutDetailsDataSource_planTimeErrors(t *testing.T) {
 			{
 				Config: env.ProviderConfig() + kitHCL("loc_1",
 					[]string{"415-555-01", "+44 20 7946 0958", "4155550123", "(415) 555-0123", "415-555-0123 ext 2"}, ""),
-				ExpectError: expectDiag("Invalid Phone Number"),
+				ExpectError: expectDiag(invalidPhoneNumberSummary),
 			},
 			{
 				Config:      env.ProviderConfig() + kitHCL("loc_1", []string{}, ""),

@@ -252,7 +252,7 @@ func TestAccPortOutGuard_atApply(t *testing.T) {
 				// and still in state.
 				PreConfig: func() {
 					armed = false
-					if err := rec.requireError("apply", "Number Has a Pending Port-Out: Not Cancelled", number); err != nil {
+					if err := rec.requireError("apply", portOutPendingSummary, number); err != nil {
 						t.Fatal(err)
 					}
 					if err := checkBilledAt(t, env, number, sipstation.StatusPortOutPending)(nil); err != nil {
@@ -275,7 +275,7 @@ func TestAccPortOutGuard_atApply(t *testing.T) {
 				// Refused by SIPStation at apply; kept in the configuration
 				// meanwhile, the number refreshes as pending.
 				PreConfig: func() {
-					if err := rec.requireError("apply", "Number Has a Pending Port-Out: Not Cancelled", number, "409 port_out_pending"); err != nil {
+					if err := rec.requireError("apply", portOutPendingSummary, number, "409 port_out_pending"); err != nil {
 						t.Fatal(err)
 					}
 				},
@@ -324,7 +324,7 @@ func TestAccPortOutGuard_move(t *testing.T) {
 				Config:    locations + didHCL("branch", `  number = "`+number+`"`),
 				// Refused at plan time, naming the port.
 				PlanOnly:    true,
-				ExpectError: expectDiag("Number Has a Pending Port-Out: Not Moved", number, gainingCarrier, "FOC date "+testFOCDate, "location_id"),
+				ExpectError: expectDiag(portOutPendingMoveSummary, number, gainingCarrier, "FOC date "+testFOCDate, "location_id"),
 			},
 			{
 				Config: locations + didHCL("main", `  number = "`+number+`"`),
@@ -502,7 +502,7 @@ func TestAccPortOutGuard_tollFree(t *testing.T) {
 					expectTollFree("billing_active", knownvalue.Bool(true)),
 				},
 				Check: func(*terraform.State) error {
-					return rec.requireWarning("plan", "Ported-Out Number Still Billed", number, gainingCarrier, "2.00 USD a month")
+					return rec.requireWarning("plan", billedAfterPortOutSummary, number, gainingCarrier, "2.00 USD a month")
 				},
 			},
 			{

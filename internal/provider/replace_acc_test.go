@@ -41,7 +41,7 @@ func TestAccReplace_sameNumber(t *testing.T) {
 			{Config: config("one")},
 			{
 				Config:      config("two"),
-				ExpectError: expectDiag("Refusing to Replace Number", number, "replace_triggered_by"),
+				ExpectError: expectDiag(replaceRefusedSummary, number, "replace_triggered_by"),
 			},
 			{
 				PreConfig: func() {

@@ -44,7 +44,7 @@ func TestAccStateRm_byAreaCode(t *testing.T) {
 			},
 			{
 				PreConfig: func() {
-					if err := rec.requireWarning("plan", "Location Already Holds Numbers in This Area Code",
+					if err := rec.requireWarning("plan", heldInAreaCodeSummary,
 						"area code 212", number, "terraform state rm", "orders a second, billed number", "terraform import"); err != nil {
 						t.Fatal(err)
 					}

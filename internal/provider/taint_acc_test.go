@@ -41,7 +41,7 @@ func TestAccTaint_planRefused(t *testing.T) {
 			config := func(lifecycle string) string {
 				return env.ProviderConfig() + locationHCL("main", "Main") + didHCL("main", tc.choose+lifecycle)
 			}
-			tainted := expectDiag("Refusing to Replace a Tainted Number", tc.number, "terraform untaint")
+			tainted := expectDiag(taintedSummary, tc.number, "terraform untaint")
 			var portOut sipstation.PortOut
 			steps := []resource.TestStep{
 				{Config: config(cbdLifecycle), Check: checkInventory(t, env, tc.number)},

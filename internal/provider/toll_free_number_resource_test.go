@@ -21,8 +21,8 @@ func TestAccTollFree_validation(t *testing.T) {
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		Steps: []resource.TestStep{
-			step(`number = "+14155550100"`, expectDiag("Invalid Phone Number", `"+14155550100"`, "+18005550123", "sipstation_did")),
-			step(`number = "1-800-FLOWERS"`, expectDiag("Invalid Phone Number", `"1-800-FLOWERS"`, "+18005550123, 800-555-0123")),
+			step(`number = "+14155550100"`, expectDiag(invalidPhoneNumberSummary, `"+14155550100"`, "+18005550123", "sipstation_did")),
+			step(`number = "1-800-FLOWERS"`, expectDiag(invalidPhoneNumberSummary, `"1-800-FLOWERS"`, "+18005550123, 800-555-0123")),
 			step(``, regexp.MustCompile(`"number" is required`)), // Terraform's own
 		},
 	})

@@ -104,7 +104,7 @@ func TestAccWrongAccount_location(t *testing.T) {
 			{Config: config + didHCL("main", `  number = "`+number+`"`)},
 			{
 				Config:      config + numberBlock("sipstation_did", "main", strconv.Quote(foreign.ID), `  number = "`+number+`"`),
-				ExpectError: expectDiag("Cannot Update Number", number, "location_id", foreign.ID, "404 not_found"),
+				ExpectError: expectDiag(cannotUpdateSummary, number, "location_id", foreign.ID, "404 not_found"),
 			},
 			{
 				Config: config + didHCL("main", `  number = "`+number+`"`),
