@@ -45,7 +45,7 @@ func checkE911(t *testing.T, env *acctest.Env, e164 string, want *sipstation.E91
 			return fmt.Errorf("%s has E911 address %+v, want %+v", e164, n.E911Address, *want)
 		}
 		for _, d := range env.TrunkFull(t).DIDs {
-			if "+1"+d.Number.String() == e164 && d.E911Address != nil && bool(d.E911Address.Master) != master {
+			if "+1"+d.Number.String() == e164 && !d.E911Address.IsZero() && bool(d.E911Address.Master) != master {
 				return fmt.Errorf("/2/full shows master=%v for %s, want %v", d.E911Address.Master, e164, master)
 			}
 		}

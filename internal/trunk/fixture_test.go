@@ -249,11 +249,13 @@ func TestDecodeEmptyObjects(t *testing.T) {
 		path  []string
 		empty func(a *trunk.Account) bool
 	}{
-		"customer_info":            {[]string{"customer_info"}, func(a *trunk.Account) bool { return a.CustomerInfo == trunk.CustomerInfo{} }},
-		"customer_info.settings":   {[]string{"customer_info", "settings"}, func(a *trunk.Account) bool { return a.CustomerInfo.Settings == trunk.Settings{} }},
-		"gateway_info":             {[]string{"gateway_info"}, func(a *trunk.Account) bool { return len(a.GatewayInfo) == 0 }},
-		"gateway_info.<gw>":        {[]string{"gateway_info", "trunk1.freepbx.com"}, func(a *trunk.Account) bool { return a.GatewayInfo["trunk1.freepbx.com"] == trunk.GatewayInfo{} }},
-		"client_status":            {[]string{"gateway_info", "trunk1.freepbx.com", "client_status"}, func(a *trunk.Account) bool { return a.GatewayInfo["trunk1.freepbx.com"].ClientStatus == trunk.ClientStatus{} }},
+		"customer_info":          {[]string{"customer_info"}, func(a *trunk.Account) bool { return a.CustomerInfo == trunk.CustomerInfo{} }},
+		"customer_info.settings": {[]string{"customer_info", "settings"}, func(a *trunk.Account) bool { return a.CustomerInfo.Settings == trunk.Settings{} }},
+		"gateway_info":           {[]string{"gateway_info"}, func(a *trunk.Account) bool { return len(a.GatewayInfo) == 0 }},
+		"gateway_info.<gw>":      {[]string{"gateway_info", "trunk1.freepbx.com"}, func(a *trunk.Account) bool { return a.GatewayInfo["trunk1.freepbx.com"] == trunk.GatewayInfo{} }},
+		"client_status": {[]string{"gateway_info", "trunk1.freepbx.com", "client_status"}, func(a *trunk.Account) bool {
+			return a.GatewayInfo["trunk1.freepbx.com"].ClientStatus == trunk.ClientStatus{}
+		}},
 		"sip_info":                 {[]string{"sip_info"}, func(a *trunk.Account) bool { return a.SIPInfo == trunk.SIPInfo{} }},
 		"dids[0].failover":         {[]string{"dids", "0", "failover"}, func(a *trunk.Account) bool { return a.Numbers[0].Failover.IsZero() }},
 		"dids[0].e911_address":     {[]string{"dids", "0", "e911_address"}, func(a *trunk.Account) bool { return a.Numbers[0].E911Address == nil }},

@@ -395,7 +395,9 @@ func (g GatewayInfo) MarshalJSON() ([]byte, error) {
 }
 
 // ClientStatus is the PBX's registration at a gateway (15
-// sapi/config/ConfigBase.php setGatewayInfo ~178-199).
+// sapi/config/ConfigBase.php setGatewayInfo ~178-199). Unlike the other
+// objects it is written whole when not registered: registered "0" is what
+// the module tests.
 type ClientStatus struct {
 	Registered Flag `json:"registered"`
 	ContactIP  Text `json:"contact_ip"`
@@ -406,12 +408,6 @@ type ClientStatus struct {
 func (c *ClientStatus) UnmarshalJSON(b []byte) error {
 	type plain ClientStatus
 	return decodeObject(b, (*plain)(c))
-}
-
-// MarshalJSON writes [] when empty.
-func (c ClientStatus) MarshalJSON() ([]byte, error) {
-	type plain ClientStatus
-	return encodeObject(plain(c))
 }
 
 // SIPInfo are the trunk's SIP credentials.
