@@ -108,7 +108,8 @@ func (r *FailoverResource) Schema(_ context.Context, _ resource.SchemaRequest, r
 			},
 			"failover": schema.SingleNestedAttribute{
 				MarkdownDescription: "Where the calls go: the primary failover `destination`, the secondary failover " +
-					"`number`, or both (at least one). The same shape as `failover` of `sipstation_did`. Changes in place.",
+					"`number`, or both (at least one). The same shape as `failover` of `sipstation_did`, which, through the v1 " +
+					"API, takes one of the two. Changes in place.",
 				Required: true,
 				Attributes: map[string]schema.Attribute{
 					"destination": schema.StringAttribute{
@@ -127,7 +128,7 @@ func (r *FailoverResource) Schema(_ context.Context, _ resource.SchemaRequest, r
 					"number": schema.StringAttribute{
 						MarkdownDescription: "The secondary failover number: \"If we can't deliver the call to this " +
 							"address or trunk group and you have a failover number set, we will send the call there\"; " +
-							"without a `destination`, calls go straight to it. A NANP number in any common form, such as " +
+							"the only failover when no `destination` is set. A NANP number in any common form, such as " +
 							"`" + exampleLocal + "`; SIPStation stores its 10 digits. Omit it to have no failover number.",
 						Optional:   true,
 						Validators: []validator.String{numberValidator{class: anyNumber}},
