@@ -49,7 +49,14 @@ func TestRequestHeadersAndRoutes(t *testing.T) {
 		t.Errorf("requests (-want +got):\n%s", d)
 	}
 	for _, s := range f.sent {
-		if got := s.Header[trunk.HeaderClientType]; len(got) != 1 || got[0] != "terraform-provider-sipstation-1.2.3" {
+		// Written as the module writes it, not as Go would canonicalize it.
+		var got []string
+		for k, v := range s.Header {
+			if k == trunk.HeaderClientType {
+				got = v
+			}
+		}
+		if len(got) != 1 || got[0] != "terraform-provider-sipstation-1.2.3" {
 			t.Errorf("%s %s: CLIENT_TYPE %q (headers %v)", s.Method, s.Path, got, s.Header)
 		}
 	}

@@ -143,7 +143,10 @@ func emptyValue(b []byte) bool {
 	if len(b) == 0 || bytes.Equal(b, []byte("null")) {
 		return true
 	}
-	if len(b) < 2 || !(b[0] == '[' && b[len(b)-1] == ']' || b[0] == '{' && b[len(b)-1] == '}') {
+	if len(b) < 2 {
+		return false
+	}
+	if first, last := b[0], b[len(b)-1]; (first != '[' || last != ']') && (first != '{' || last != '}') {
 		return false
 	}
 	return len(bytes.TrimSpace(b[1:len(b)-1])) == 0
