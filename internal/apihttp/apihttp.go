@@ -203,6 +203,12 @@ func (c *Client) RetryLater(ctx context.Context, start time.Time, retry int) (bo
 	if time.Now().Add(d).After(deadline) {
 		return false, nil
 	}
+	return sleep(ctx, d)
+}
+
+// sleep waits d before a retry: true when it did, the context's error when
+// the context ended first.
+func sleep(ctx context.Context, d time.Duration) (bool, error) {
 	t := time.NewTimer(d)
 	defer t.Stop()
 	select {
@@ -239,14 +245,7 @@ func retryPolicy(maxRetries int, waitMin, waitMax time.Duration, wait retryableh
 			}
 			d = wait(waitMin, waitMax, st.failures-1, resp)
 		}
-		t := time.NewTimer(d)
-		defer t.Stop()
-		select {
-		case <-ctx.Done():
-			return false, ctx.Err()
-		case <-t.C:
-			return true, nil
-		}
+		return sleep(ctx, d)
 	}
 }
 
