@@ -9,6 +9,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6/tf6server"
 
+	"github.com/sipstation-community/terraform-provider-sipstation/internal/process"
 	"github.com/sipstation-community/terraform-provider-sipstation/internal/provider"
 )
 
@@ -23,7 +24,7 @@ func main() {
 	flag.BoolVar(&debug, "debug", false, "set to true to run the provider with support for debuggers like delve")
 	flag.Parse()
 
-	if err := provider.PrepareProcess(); err != nil {
+	if err := process.Prepare(); err != nil {
 		log.Fatal(err.Error())
 	}
 	server, err := provider.ProtocolServer(version)()

@@ -39,18 +39,11 @@ fi
 dest="$TOOLS_CACHE/tofu-$TOFU_VERSION/tofu"
 
 build() {
-	local out="$1" work json dir
+	local out="$1" dir
 	# OpenTofu's main package cannot be `go install`ed by version (its go.mod
 	# has replace directives), so fetch the module and build it where it
 	# lies. The module cache is read-only; -o writes the binary elsewhere.
-	# Run outside any module so the download touches no go.mod.
-	work="$(mktemp -d)"
-	json="$(cd "$work" && go_for_tools mod download -json "$TOFU_MODULE@v$TOFU_VERSION")" || true
-	rmdir "$work"
-	dir="$(sed -n 's/^[[:space:]]*"Dir": *"\([^"]*\)".*/\1/p' <<<"$json")"
-	if [ -z "$dir" ] || [ ! -d "$dir" ]; then
-		die "go mod download $TOFU_MODULE@v$TOFU_VERSION failed: $(sed -n 's/^[[:space:]]*"Error": *"\(.*\)",*$/\1/p' <<<"$json")"
-	fi
+	dir="$(module_dir "$TOFU_MODULE@v$TOFU_VERSION")" || exit 1
 	(cd "$dir" && go_for_tools build \
 		-ldflags "-X $TOFU_MODULE/version.dev=no" \
 		-o "$out" ./cmd/tofu)

@@ -136,3 +136,19 @@ install_built() {
 go_for_tools() {
 	GOWORK=off GOFLAGS=-mod=readonly go "$@"
 }
+
+# module_dir MODULE@VERSION downloads a module into the module cache and
+# prints its directory there (read-only), for the tools whose main package
+# cannot be `go install`ed by version because their go.mod has replace
+# directives. It runs outside any module so the download touches no go.mod.
+module_dir() {
+	local work json dir
+	work="$(mktemp -d)"
+	json="$(cd "$work" && go_for_tools mod download -json "$1")" || true
+	rmdir "$work"
+	dir="$(sed -n 's/^[[:space:]]*"Dir": *"\([^"]*\)".*/\1/p' <<<"$json")"
+	if [ -z "$dir" ] || [ ! -d "$dir" ]; then
+		die "go mod download $1 failed: $(sed -n 's/^[[:space:]]*"Error": *"\(.*\)",*$/\1/p' <<<"$json")"
+	fi
+	printf '%s\n' "$dir"
+}

@@ -1,8 +1,10 @@
 package acctest
 
 import (
+	"io"
 	"net/http"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -10,6 +12,7 @@ import (
 
 	"github.com/sipstation-community/terraform-provider-sipstation/internal/emulator"
 	"github.com/sipstation-community/terraform-provider-sipstation/internal/sipstation"
+	"github.com/sipstation-community/terraform-provider-sipstation/internal/trunk"
 )
 
 // Not parallel: t.Setenv keeps a live endpoint in the environment out.
@@ -113,5 +116,151 @@ func TestLiveEnv(t *testing.T) {
 	})
 	if reached {
 		t.Errorf("RequireEmulator did not skip on a live endpoint")
+	}
+}
+
+func TestProviderBlock(t *testing.T) {
+	t.Parallel()
+	got := ProviderBlock(Set("endpoint", "http://127.0.0.1:1"), Set("api_key", "k"),
+		Set("max_retries", 2), Set("refresh_by_list", false), Set("endpoint", Expr("terraform_data.e.output")),
+		Set("api_key", nil), Set("request_timeout", "20s"))
+	want := "provider \"sipstation\" {\n" +
+		"  endpoint        = terraform_data.e.output\n" +
+		"  max_retries     = 2\n" +
+		"  refresh_by_list = false\n" +
+		"  request_timeout = \"20s\"\n" +
+		"}\n"
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("ProviderBlock (-want +got):\n%s", diff)
+	}
+	if diff := cmp.Diff("provider \"sipstation\" {\n}\n", ProviderBlock()); diff != "" {
+		t.Errorf("ProviderBlock() (-want +got):\n%s", diff)
+	}
+	e := &Env{Endpoint: "http://127.0.0.1:1", APIKey: "k", TrunkEndpoint: "http://127.0.0.1:1/sipstation", AccountKey: "ak"}
+	for name, tc := range map[string]struct{ got, want string }{
+		"trunk": {e.TrunkProviderConfig(Set("account_key", "not-the-key")),
+			"provider \"sipstation\" {\n  trunk_endpoint = \"http://127.0.0.1:1/sipstation\"\n  account_key    = \"not-the-key\"\n}\n"},
+		"both": {e.BothProviderConfig(),
+			"provider \"sipstation\" {\n  endpoint       = \"http://127.0.0.1:1\"\n  api_key        = \"k\"\n" +
+				"  trunk_endpoint = \"http://127.0.0.1:1/sipstation\"\n  account_key    = \"ak\"\n}\n"},
+	} {
+		if diff := cmp.Diff(tc.want, tc.got); diff != "" {
+			t.Errorf("%s (-want +got):\n%s", name, diff)
+		}
+	}
+}
+
+// Not parallel: t.Setenv keeps a live endpoint in the environment out.
+func TestOutsideTerraform(t *testing.T) {
+	t.Setenv(EnvEndpoint, "")
+	t.Setenv(EnvAPIKey, "")
+	e := New(t)
+	loc := e.CreateLocation(t, "HQ")
+	if loc.Name != "HQ" || loc.OrganizationName != "Acme Dental LLC" || loc.ServiceAddress.Street1 != "100 Main St" {
+		t.Errorf("CreateLocation: %+v", loc)
+	}
+	n := e.OrderNumber(t, loc.ID, sipstation.NumberOrder{Type: sipstation.TypeLocal, AreaCode: "212"})
+	if n.Number != "+12125550100" || n.LocationID != loc.ID || !n.Billing.Active {
+		t.Errorf("OrderNumber: %+v", n)
+	}
+	e.UpdateNumber(t, n.Number, map[string]any{"description": "Fax"})
+	var got sipstation.Number
+	if s := e.Get(t, "/v1/numbers/%2B"+n.Number[1:], &got); s != http.StatusOK || got.Description != "Fax" {
+		t.Errorf("after UpdateNumber: %d %+v", s, got)
+	}
+	e.CancelNumber(t, n.Number)
+	if s := e.Get(t, "/v1/numbers/%2B"+n.Number[1:], nil); s != http.StatusNotFound {
+		t.Errorf("GET after CancelNumber: %d, want 404", s)
+	}
+	if sts := e.Statements(t, loc.ID); len(sts) != 0 {
+		t.Errorf("statements of a new location: %+v", sts)
+	}
+	e.Advance(t, 32*24*time.Hour)
+	if sts := e.Statements(t, loc.ID); len(sts) != 1 || sts[0].LocationID != loc.ID {
+		t.Errorf("statements after a month: %+v", sts)
+	}
+	trunkLoc := e.OrderLocalNumbers(t, "+14155550140", "+14155550141")
+	if f := e.TrunkFull(t); len(f.DIDs) != 2 || trunkLoc.Name != "Trunk" {
+		t.Errorf("after OrderLocalNumbers: %+v on %+v", f.DIDs, trunkLoc)
+	}
+	e.SetTrunkFailover(t, "+14155550141", trunk.Failover{Destination: "pbx.example.com", Number: "+14155550199"})
+	e.SetTrunkFailover(t, "", trunk.Failover{Destination: "7102"})
+	if f := e.TrunkFull(t); f.DIDs[1].Failover.Dest != "pbx.example.com" || f.DIDs[1].Failover.Num != "4155550199" ||
+		f.DIDs[0].Failover != (trunk.DIDFailover{}) || f.CustomerInfo.FailoverDest != "7102" || f.CustomerInfo.FailoverNum != "" {
+		t.Errorf("after SetTrunkFailover: %+v, account %q %q", f.DIDs, f.CustomerInfo.FailoverDest, f.CustomerInfo.FailoverNum)
+	}
+	e.CloseLocation(t, loc.ID)
+	var closed sipstation.Location
+	if s := e.Get(t, "/v1/locations/"+loc.ID, &closed); s != http.StatusOK || closed.Status != sipstation.LocationClosed {
+		t.Errorf("after CloseLocation: %d %+v", s, closed)
+	}
+	trial := e.OtherAccount(t, "trial", "TRIAL")
+	if trial.APIKey == e.APIKey || trial.AccountKey == e.AccountKey || trial.Endpoint != e.Endpoint {
+		t.Errorf("OtherAccount: %+v", trial)
+	}
+	if s := trial.Get(t, "/v1/locations/"+loc.ID, nil); s != http.StatusNotFound {
+		t.Errorf("another account's view of the location: %d", s)
+	}
+}
+
+// Not parallel: t.Setenv keeps a live endpoint in the environment out.
+func TestProxy(t *testing.T) {
+	t.Setenv(EnvEndpoint, "")
+	t.Setenv(EnvAPIKey, "")
+	e := New(t)
+	loc := e.CreateLocation(t, "HQ")
+	var (
+		mu   sync.Mutex
+		seen []string
+	)
+	proxied := *e
+	proxied.Endpoint = e.Proxy(t, func(r *http.Request) {
+		mu.Lock()
+		defer mu.Unlock()
+		seen = append(seen, r.Method+" "+r.URL.Path)
+	},
+		func(resp *http.Response) error {
+			resp.Header.Set("X-Proxied", "yes")
+			return nil
+		})
+	var got sipstation.Location
+	if s := proxied.Get(t, "/v1/locations/"+loc.ID, &got); s != http.StatusOK || got.ID != loc.ID {
+		t.Errorf("GET through the proxy: %d %+v", s, got)
+	}
+	mu.Lock()
+	if diff := cmp.Diff([]string{"GET /v1/locations/" + loc.ID}, seen); diff != "" {
+		t.Errorf("requests seen before forwarding (-want +got):\n%s", diff)
+	}
+	mu.Unlock()
+	resp, err := http.Get(proxied.Endpoint + "/healthz")
+	if err != nil {
+		t.Fatal(err)
+	}
+	_ = resp.Body.Close()
+	if resp.Header.Get("X-Proxied") != "yes" {
+		t.Errorf("the answer was not modified: %v", resp.Header)
+	}
+}
+
+func TestInProcess(t *testing.T) {
+	t.Parallel()
+	c := InProcess(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path == "/drop" {
+			panic(http.ErrAbortHandler)
+		}
+		w.WriteHeader(http.StatusTeapot)
+		_, _ = io.WriteString(w, r.Method+" "+r.URL.Path)
+	}))
+	resp, err := c.Get("http://in-process.test/brew")
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, err := io.ReadAll(resp.Body)
+	_ = resp.Body.Close()
+	if err != nil || resp.StatusCode != http.StatusTeapot || string(body) != "GET /brew" {
+		t.Errorf("answer: %d %q %v", resp.StatusCode, body, err)
+	}
+	if _, err := c.Get("http://in-process.test/drop"); err == nil || !strings.Contains(err.Error(), "without an answer") {
+		t.Errorf("an aborted answer: %v", err)
 	}
 }

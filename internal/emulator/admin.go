@@ -1,9 +1,11 @@
 package emulator
 
 import (
+	"fmt"
 	"math"
 	"net/http"
 	"strconv"
+	"strings"
 	"time"
 )
 
@@ -79,7 +81,11 @@ func adminGetFaults(c *call) (*result, error) {
 // short enough not to overflow a time.Duration.
 const maxLatencyMS = 10 * 60 * 1000
 
-// adminSetFaults replaces the fault settings.
+// adminSetFaults replaces the fault settings (POST /_emulator/faults with a
+// Faults document): latency_ms, rate_429, rate_5xx, drop_after_commit,
+// rate_limit_per_s, and the extensions max_faults, methods (the HTTP
+// methods the faults apply to) and paths (the path prefixes they apply to,
+// each starting with "/"). Settings left out are off.
 func adminSetFaults(c *call) (*result, error) {
 	var f Faults
 	if err := decodeBody(c.body, &f); err != nil {
@@ -101,6 +107,11 @@ func adminSetFaults(c *call) (*result, error) {
 		return nil, invalid("/rate_limit_per_s", "rate_limit_per_s is from 0 (keep the server's limit) to %d, not %v", UnlimitedRate, f.RateLimitPerS)
 	case f.MaxFaults < 0:
 		return nil, invalid("/max_faults", "max_faults cannot be negative; 0 means no limit")
+	}
+	for i, p := range f.Paths {
+		if !strings.HasPrefix(p, "/") {
+			return nil, invalid(fmt.Sprintf("/paths/%d", i), "paths are path prefixes starting with /, such as /v1/numbers/, not %q", p)
+		}
 	}
 	c.s.faults.set(f)
 	return jsonResult(http.StatusOK, f)

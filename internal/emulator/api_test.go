@@ -264,6 +264,7 @@ func TestUnknownRoutesAndHealth(t *testing.T) {
 		}
 	})
 	plain := &harness{t: t, srv: srv, ts: httptest.NewServer(srv)}
+	plain.base, plain.client = plain.ts.URL, plain.ts.Client()
 	t.Cleanup(plain.ts.Close) // runs first
 	for _, path := range []string{"/_emulator/metrics", "/_emulator/clock"} {
 		if s, e := plain.apiError("", http.MethodGet, path, nil); s != http.StatusNotFound || e.Code != sipstation.CodeNotFound {

@@ -123,7 +123,10 @@
 //     the account-key routes under /sipstation.
 //     max_faults is an emulator extension: after that many injected faults the
 //     three rates switch themselves off (0 = no limit). methods, an extension
-//     too, limits the faults to requests with those HTTP methods. Go's http.Transport
+//     too, limits the faults to requests with those HTTP methods, and paths,
+//     another, to requests whose decoded path starts with one of those
+//     prefixes (["/v1/numbers/"]: one number's routes, not the list); a
+//     request must match both when both are set. Go's http.Transport
 //     retries a request carrying an Idempotency-Key by itself when a reused
 //     connection drops, so a test that wants to see the drop uses a fresh
 //     connection.

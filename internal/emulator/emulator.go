@@ -341,7 +341,7 @@ func (s *Server) api(pattern string, h handler) {
 			writeError(w, e)
 			return
 		}
-		if e := s.faults.before(&s.metrics, r.Method); e != nil {
+		if e := s.faults.before(&s.metrics, r); e != nil {
 			writeError(w, e)
 			return
 		}
@@ -360,7 +360,7 @@ func (s *Server) api(pattern string, h handler) {
 			writeError(w, errf(http.StatusInternalServerError, sipstation.CodeInternalError, "the emulator failed: %v", err))
 			return
 		}
-		if s.faults.dropAfterCommit(&s.metrics, r.Method) {
+		if s.faults.dropAfterCommit(&s.metrics, r) {
 			if rec, ok := w.(*recorder); ok {
 				rec.status, rec.dropped = res.status, true
 			}

@@ -4,6 +4,7 @@ import (
 	"math/rand/v2"
 	"net/http"
 	"slices"
+	"strings"
 	"sync"
 
 	"github.com/sipstation-community/terraform-provider-sipstation/internal/sipstation"
@@ -31,8 +32,13 @@ type Faults struct {
 	// Methods (an emulator extension) limits the faults to requests with
 	// these HTTP methods, such as ["POST"]; empty = every request.
 	Methods []string `json:"methods,omitempty"`
+	// Paths (an emulator extension) limits them to requests whose decoded
+	// path starts with one of these prefixes, such as ["/v1/numbers/"] (one
+	// number's routes, not the list); empty = every path.
+	Paths []string `json:"paths,omitempty"`
 }
 
+// faultState is the settings in force and the faults injected under them.
 type faultState struct {
 	mu       sync.Mutex
 	f        Faults
@@ -51,12 +57,15 @@ func (fs *faultState) set(f Faults) {
 	fs.f, fs.injected = f, 0
 }
 
-// inject rolls the dice for one kind of fault on a request with method and
-// counts it against MaxFaults.
-func (fs *faultState) inject(method string, rate func(*Faults) float64) bool {
+// inject rolls the dice for one kind of fault on a request and counts it
+// against MaxFaults.
+func (fs *faultState) inject(r *http.Request, rate func(*Faults) float64) bool {
 	fs.mu.Lock()
 	defer fs.mu.Unlock()
-	if len(fs.f.Methods) > 0 && !slices.Contains(fs.f.Methods, method) {
+	if len(fs.f.Methods) > 0 && !slices.Contains(fs.f.Methods, r.Method) {
+		return false
+	}
+	if len(fs.f.Paths) > 0 && !slices.ContainsFunc(fs.f.Paths, func(p string) bool { return strings.HasPrefix(r.URL.Path, p) }) {
 		return false
 	}
 	p := rate(&fs.f)
@@ -71,14 +80,14 @@ func (fs *faultState) inject(method string, rate func(*Faults) float64) bool {
 }
 
 // before returns the fault to answer instead of executing the request.
-func (fs *faultState) before(m *metricsCollector, method string) *apiError {
-	if fs.inject(method, func(f *Faults) float64 { return f.Rate429 }) {
+func (fs *faultState) before(m *metricsCollector, r *http.Request) *apiError {
+	if fs.inject(r, func(f *Faults) float64 { return f.Rate429 }) {
 		m.fault(faultTooManyRequests)
 		e := errf(http.StatusTooManyRequests, sipstation.CodeTooManyRequests, "injected fault: too many requests; the request was not executed, retry after 1 s")
 		e.retryAfter = 1
 		return e
 	}
-	if fs.inject(method, func(f *Faults) float64 { return f.Rate5xx }) {
+	if fs.inject(r, func(f *Faults) float64 { return f.Rate5xx }) {
 		m.fault(faultUnavailable)
 		e := errf(http.StatusServiceUnavailable, sipstation.CodeTemporarilyUnavailable, "injected fault: temporarily unavailable; the request was not executed, retry after 1 s")
 		e.retryAfter = 1
@@ -87,8 +96,8 @@ func (fs *faultState) before(m *metricsCollector, method string) *apiError {
 	return nil
 }
 
-func (fs *faultState) dropAfterCommit(m *metricsCollector, method string) bool {
-	if fs.inject(method, func(f *Faults) float64 { return f.DropAfterCommit }) {
+func (fs *faultState) dropAfterCommit(m *metricsCollector, r *http.Request) bool {
+	if fs.inject(r, func(f *Faults) float64 { return f.DropAfterCommit }) {
 		m.fault(faultDropped)
 		return true
 	}
@@ -96,8 +105,8 @@ func (fs *faultState) dropAfterCommit(m *metricsCollector, method string) bool {
 }
 
 // tempNotAvail reports whether a read of GET /2/full answers TEMPNOTAVAIL.
-func (fs *faultState) tempNotAvail(m *metricsCollector, method string) bool {
-	if fs.inject(method, func(f *Faults) float64 { return f.RateTempNotAvail }) {
+func (fs *faultState) tempNotAvail(m *metricsCollector, r *http.Request) bool {
+	if fs.inject(r, func(f *Faults) float64 { return f.RateTempNotAvail }) {
 		m.fault(faultTempNotAvail)
 		return true
 	}

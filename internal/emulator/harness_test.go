@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/sipstation-community/terraform-provider-sipstation/internal/acctest"
 	"github.com/sipstation-community/terraform-provider-sipstation/internal/emulator"
 	"github.com/sipstation-community/terraform-provider-sipstation/internal/sipstation"
 )
@@ -35,19 +36,35 @@ func (c *fakeClock) Add(d time.Duration) {
 	c.t = c.t.Add(d)
 }
 
-// harness is an emulator behind a real HTTP server, with an injected clock
-// and one account.
+// harness is an emulator behind a real HTTP server (or served in process),
+// with an injected clock and one account.
 type harness struct {
 	t     *testing.T
 	srv   *emulator.Server
-	ts    *httptest.Server
+	ts    *httptest.Server // nil when served in process
 	clock *fakeClock
 	key   string
+	// base and client are what requests go to: ts's, or in process.
+	base   string
+	client *http.Client
 }
 
 // newHarness starts an emulator with admin routes and no rate limit unless
 // opts says otherwise.
 func newHarness(t *testing.T, opts emulator.Options) *harness {
+	t.Helper()
+	return startHarness(t, opts, false)
+}
+
+// newInProcessHarness is newHarness with no server: requests are served in
+// the calling goroutine (acctest.InProcess), as a test in a synctest bubble
+// needs, on the bubble's clock (the rate limit's wall clock included).
+func newInProcessHarness(t *testing.T, opts emulator.Options) *harness {
+	t.Helper()
+	return startHarness(t, opts, true)
+}
+
+func startHarness(t *testing.T, opts emulator.Options, inProcess bool) *harness {
 	t.Helper()
 	clock := &fakeClock{t: start}
 	if opts.Clock == nil {
@@ -61,15 +78,22 @@ func newHarness(t *testing.T, opts emulator.Options) *harness {
 	if err != nil {
 		t.Fatalf("New: %v", err)
 	}
-	ts := httptest.NewServer(srv)
-	h := &harness{t: t, srv: srv, ts: ts, clock: clock}
+	h := &harness{t: t, srv: srv, clock: clock}
+	if inProcess {
+		h.base, h.client = "http://emulator.test", acctest.InProcess(srv)
+	} else {
+		h.ts = httptest.NewServer(srv)
+		h.base, h.client = h.ts.URL, h.ts.Client()
+	}
 	t.Cleanup(h.close)
 	h.key = h.account("main")
 	return h
 }
 
 func (h *harness) close() {
-	h.ts.Close()
+	if h.ts != nil {
+		h.ts.Close()
+	}
 	if err := h.srv.Close(); err != nil {
 		h.t.Errorf("Close: %v", err)
 	}
@@ -107,7 +131,7 @@ func (h *harness) do(method, path, key string, body any, headers ...string) answ
 		}
 		rd = bytes.NewReader(raw)
 	}
-	req, err := http.NewRequest(method, h.ts.URL+path, rd)
+	req, err := http.NewRequest(method, h.base+path, rd)
 	if err != nil {
 		h.t.Fatalf("build request: %v", err)
 	}
@@ -117,7 +141,7 @@ func (h *harness) do(method, path, key string, body any, headers ...string) answ
 	for i := 0; i+1 < len(headers); i += 2 {
 		req.Header.Set(headers[i], headers[i+1])
 	}
-	resp, err := h.ts.Client().Do(req)
+	resp, err := h.client.Do(req)
 	if err != nil {
 		h.t.Fatalf("%s %s: %v", method, path, err)
 	}

@@ -11,6 +11,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/sipstation-community/terraform-provider-sipstation/internal/phonenumber"
 	"github.com/sipstation-community/terraform-provider-sipstation/internal/sipstation"
 )
 
@@ -40,7 +41,7 @@ var poolAreaCodeSet = func() map[string]bool {
 	for _, ac := range poolAreaCodes {
 		m[ac] = true
 	}
-	for _, ac := range sipstation.TollFreePrefixes {
+	for _, ac := range phonenumber.TollFreePrefixes {
 		m[ac] = true
 	}
 	return m
@@ -51,8 +52,8 @@ var poolAreaCodeSet = func() map[string]bool {
 // expanding the plan), 37X and 96X (reserved) or a toll-free prefix.
 func localAreaCode(code string) bool {
 	switch {
-	case !sipstation.IsAreaCode(code), code[1:] == "11", code[1] == '9',
-		code[:2] == "37", code[:2] == "96", slices.Contains(sipstation.TollFreePrefixes, code):
+	case !phonenumber.IsAreaCode(code), code[1:] == "11", code[1] == '9',
+		code[:2] == "37", code[:2] == "96", slices.Contains(phonenumber.TollFreePrefixes, code):
 		return false
 	}
 	return true
@@ -72,7 +73,7 @@ const (
 func poolNumbers(typ, areaCode string) iter.Seq[string] {
 	codes := poolAreaCodes
 	if typ == sipstation.TypeTollFree {
-		codes = sipstation.TollFreePrefixes
+		codes = phonenumber.TollFreePrefixes
 	}
 	return func(yield func(string) bool) {
 		for _, ac := range codes {
@@ -92,11 +93,11 @@ func inPool(n string) bool {
 	if len(n) != 12 || n[5:8] != "555" || n[8:10] != "01" {
 		return false
 	}
-	return poolAreaCodeSet[sipstation.AreaCode(n)]
+	return poolAreaCodeSet[phonenumber.AreaCode(n)]
 }
 
 func numberType(n string) string {
-	if sipstation.IsTollFree(n) {
+	if phonenumber.IsTollFree(n) {
 		return sipstation.TypeTollFree
 	}
 	return sipstation.TypeLocal
@@ -146,7 +147,7 @@ func listAvailableNumbers(c *call) (*result, error) {
 	}
 	q := c.r.URL.Query()
 	areaCode := q.Get("area_code")
-	if areaCode != "" && !sipstation.IsAreaCode(areaCode) {
+	if areaCode != "" && !phonenumber.IsAreaCode(areaCode) {
 		return nil, invalid("", "query parameter area_code must be three digits, the first 2-9, not %q", areaCode)
 	}
 	limit := 20
@@ -173,7 +174,7 @@ func listAvailableNumbers(c *call) (*result, error) {
 
 // e164Field checks a number given in a request body: E.164 exactly.
 func e164Field(v, pointer string) (string, error) {
-	n, err := sipstation.NormalizeNumber(v)
+	n, err := phonenumber.Normalize(v)
 	if err != nil {
 		return "", fieldErr(sipstation.CodeInvalidNumber, pointer, "%s: %v", fieldName(pointer), err)
 	}
@@ -322,10 +323,10 @@ func validateOrder(in *sipstation.NumberOrder) (string, error) {
 	case in.Number == "" && in.AreaCode == "":
 		return "", invalid("/number", "give the number to order (E.164, such as +14155550100) or, for a local number, an area_code")
 	case in.AreaCode != "":
-		if !sipstation.IsAreaCode(in.AreaCode) {
+		if !phonenumber.IsAreaCode(in.AreaCode) {
 			return "", invalid("/area_code", "area_code must be three digits, the first 2-9, not %q", in.AreaCode)
 		}
-		if slices.Contains(sipstation.TollFreePrefixes, in.AreaCode) {
+		if slices.Contains(phonenumber.TollFreePrefixes, in.AreaCode) {
 			return "", invalid("/area_code", "area_code %s is a toll-free prefix; order toll-free numbers by number with type toll_free", in.AreaCode)
 		}
 		return "", nil
@@ -336,10 +337,10 @@ func validateOrder(in *sipstation.NumberOrder) (string, error) {
 	}
 	if t := numberType(number); t != in.Type {
 		if t == sipstation.TypeTollFree {
-			return "", fieldErr(sipstation.CodeInvalidNumber, "/number", "number %s is toll-free (prefix %s); order it with type toll_free", number, sipstation.AreaCode(number))
+			return "", fieldErr(sipstation.CodeInvalidNumber, "/number", "number %s is toll-free (prefix %s); order it with type toll_free", number, phonenumber.AreaCode(number))
 		}
 		return "", fieldErr(sipstation.CodeInvalidNumber, "/number", "number %s is not toll-free (toll-free prefixes are %s); order it with type local",
-			number, strings.Join(sipstation.TollFreePrefixes, ", "))
+			number, strings.Join(phonenumber.TollFreePrefixes, ", "))
 	}
 	return number, nil
 }
@@ -347,7 +348,7 @@ func validateOrder(in *sipstation.NumberOrder) (string, error) {
 // pathNumber reads the {number} path segment: E.164 exactly (URL-escaped or not).
 func pathNumber(c *call) (string, error) {
 	raw := c.r.PathValue("number")
-	n, err := sipstation.NormalizeNumber(raw)
+	n, err := phonenumber.Normalize(raw)
 	if err != nil {
 		return "", errf(http.StatusUnprocessableEntity, sipstation.CodeInvalidNumber, "the number in the path: %v", err)
 	}

@@ -26,6 +26,7 @@ func (h *harness) reopen(opts emulator.Options) {
 		h.t.Fatalf("reopen: %v", err)
 	}
 	h.srv, h.ts = srv, httptest.NewServer(srv)
+	h.base, h.client = h.ts.URL, h.ts.Client()
 }
 
 // snapshot is everything an account can read, and the emulator's clock.

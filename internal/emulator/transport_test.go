@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"testing/synctest"
 	"time"
 
 	"github.com/google/go-cmp/cmp"
@@ -27,33 +28,37 @@ func (h *harness) setFaults(f emulator.Faults) {
 	h.call(http.MethodPost, "/_emulator/faults", f, http.StatusOK, nil)
 }
 
+// TestRateLimit runs in a synctest bubble, served in process, so that the
+// second the 429 asks to wait passes on the bubble's clock.
 func TestRateLimit(t *testing.T) {
 	t.Parallel()
-	h := newHarness(t, emulator.Options{RateLimit: 1})
-	first := h.do(http.MethodPost, "/v1/locations", h.key, locationBody("one"))
-	if first.status != http.StatusCreated || first.header.Get("X-RateLimit-Limit") != "1" || first.header.Get("X-RateLimit-Remaining") != "0" {
-		t.Fatalf("first request: %d, limit %q remaining %q", first.status, first.header.Get("X-RateLimit-Limit"), first.header.Get("X-RateLimit-Remaining"))
-	}
-	over := h.do(http.MethodPost, "/v1/locations", h.key, locationBody("two"))
-	var eb sipstation.ErrorBody
-	if err := json.Unmarshal(over.body, &eb); err != nil || over.status != http.StatusTooManyRequests || eb.Errors[0].Code != sipstation.CodeTooManyRequests {
-		t.Fatalf("over the limit: %d %s", over.status, over.body)
-	}
-	if ra := over.header.Get("Retry-After"); ra != "1" || over.header.Get("X-RateLimit-Remaining") != "0" {
-		t.Errorf("429 headers: Retry-After %q, remaining %q", ra, over.header.Get("X-RateLimit-Remaining"))
-	}
-	// The limit is per key.
-	other := h.account("other")
-	if a := h.do(http.MethodGet, "/v1/locations", other, nil); a.status != http.StatusOK {
-		t.Errorf("another key right after: %d", a.status)
-	}
-	time.Sleep(time.Second) // Retry-After
-	if n := h.countLocations(h.key); n != 1 {
-		t.Errorf("locations after a 429: %d, want 1 (the 429 was executed)", n)
-	}
-	if m := h.metrics(); m.RateLimited != 1 || m.Routes["POST /v1/locations"].Statuses["429"] != 1 {
-		t.Errorf("metrics: %+v", m)
-	}
+	synctest.Test(t, func(t *testing.T) {
+		h := newInProcessHarness(t, emulator.Options{RateLimit: 1})
+		first := h.do(http.MethodPost, "/v1/locations", h.key, locationBody("one"))
+		if first.status != http.StatusCreated || first.header.Get("X-RateLimit-Limit") != "1" || first.header.Get("X-RateLimit-Remaining") != "0" {
+			t.Fatalf("first request: %d, limit %q remaining %q", first.status, first.header.Get("X-RateLimit-Limit"), first.header.Get("X-RateLimit-Remaining"))
+		}
+		over := h.do(http.MethodPost, "/v1/locations", h.key, locationBody("two"))
+		var eb sipstation.ErrorBody
+		if err := json.Unmarshal(over.body, &eb); err != nil || over.status != http.StatusTooManyRequests || eb.Errors[0].Code != sipstation.CodeTooManyRequests {
+			t.Fatalf("over the limit: %d %s", over.status, over.body)
+		}
+		if ra := over.header.Get("Retry-After"); ra != "1" || over.header.Get("X-RateLimit-Remaining") != "0" {
+			t.Errorf("429 headers: Retry-After %q, remaining %q", ra, over.header.Get("X-RateLimit-Remaining"))
+		}
+		// The limit is per key.
+		other := h.account("other")
+		if a := h.do(http.MethodGet, "/v1/locations", other, nil); a.status != http.StatusOK {
+			t.Errorf("another key right after: %d", a.status)
+		}
+		time.Sleep(time.Second) // Retry-After, on the bubble's clock: no real wait
+		if n := h.countLocations(h.key); n != 1 {
+			t.Errorf("locations after a 429: %d, want 1 (the 429 was executed)", n)
+		}
+		if m := h.metrics(); m.RateLimited != 1 || m.Routes["POST /v1/locations"].Statuses["429"] != 1 {
+			t.Errorf("metrics: %+v", m)
+		}
+	})
 }
 
 // Every /v1 answer carries the X-RateLimit headers, errors included, and
@@ -203,6 +208,35 @@ func TestFaultMethods(t *testing.T) {
 	}
 	if m := h.metrics(); m.FaultsInjected.Unavailable != 1 {
 		t.Errorf("faults injected: %+v", m.FaultsInjected)
+	}
+}
+
+// TestFaultPaths: faults limited to path prefixes spare the other paths,
+// match the decoded path (%2B is +), and combine with methods.
+func TestFaultPaths(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t, emulator.Options{})
+	loc := h.newLocation(h.key, "HQ")
+	spare := h.newLocation(h.key, "Spare")
+	n := h.orderLocal(h.key, loc.ID, "+14155550100")
+	one := "/v1/numbers/%2B" + n.Number[1:]
+	h.setFaults(emulator.Faults{Rate5xx: 1, MaxFaults: 2, Methods: []string{http.MethodDelete}, Paths: []string{"/v1/numbers/"}})
+	h.call(http.MethodGet, "/v1/numbers", nil, http.StatusOK, nil)                // the list: another path
+	h.call(http.MethodGet, one, nil, http.StatusOK, nil)                          // another method
+	h.call(http.MethodDelete, "/v1/locations/"+spare.ID, nil, http.StatusOK, nil) // another path
+	for i := range 2 {
+		if a := h.do(http.MethodDelete, one, h.key, nil); a.status != http.StatusServiceUnavailable {
+			t.Errorf("DELETE %d of the number: %d %s, want the injected 503", i+1, a.status, a.body)
+		}
+	}
+	h.call(http.MethodDelete, one, nil, http.StatusOK, nil) // max_faults reached
+	if m := h.metrics(); m.FaultsInjected.Unavailable != 2 || m.Routes["DELETE /v1/numbers/{number}"].Statuses["503"] != 2 {
+		t.Errorf("metrics: %+v", m)
+	}
+
+	status, e := h.apiError("", http.MethodPost, "/_emulator/faults", map[string]any{"paths": []string{"v1/numbers/"}})
+	if status != http.StatusUnprocessableEntity || e.Source == nil || e.Source.Pointer != "/paths/0" {
+		t.Errorf("a path without a leading /: %d %+v", status, e)
 	}
 }
 

@@ -13,6 +13,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/sipstation-community/terraform-provider-sipstation/internal/phonenumber"
 	"github.com/sipstation-community/terraform-provider-sipstation/internal/sipstation"
 	"github.com/sipstation-community/terraform-provider-sipstation/internal/trunk"
 )
@@ -94,7 +95,7 @@ func (s *Server) trunk(pattern string, h handler) {
 			writeTrunkError(w, e)
 			return
 		}
-		if e := s.faults.before(&s.metrics, r.Method); e != nil {
+		if e := s.faults.before(&s.metrics, r); e != nil {
 			writeTrunkError(w, e)
 			return
 		}
@@ -114,7 +115,7 @@ func (s *Server) trunk(pattern string, h handler) {
 			writeTrunkError(w, errf(http.StatusInternalServerError, sipstation.CodeInternalError, "the emulator failed: %v", err))
 			return
 		}
-		if s.faults.dropAfterCommit(&s.metrics, r.Method) {
+		if s.faults.dropAfterCommit(&s.metrics, r) {
 			if rec, ok := w.(*recorder); ok {
 				rec.status, rec.dropped = res.status, true
 			}
@@ -171,7 +172,7 @@ func trunkFull(c *call) (*result, error) {
 		// With a version: the module checks it before query_status.
 		return jsonResult(http.StatusOK, trunk.Query{Version: trunkAPIVersion, QueryStatus: trunk.QueryBadKey, QueryStatusMessage: "Invalid key"})
 	}
-	if c.s.faults.tempNotAvail(&c.s.metrics, c.r.Method) {
+	if c.s.faults.tempNotAvail(&c.s.metrics, c.r) {
 		return jsonResult(http.StatusOK, trunk.Query{Version: trunkAPIVersion, QueryStatus: trunk.QueryTempNotAvail,
 			QueryStatusMessage: "injected fault: account information is temporarily not available, try again shortly"})
 	}
@@ -285,7 +286,7 @@ func trunkForm(c *call, allowed ...string) (map[string]string, string) {
 // trunkDID is the number a mutation names (10 digits, or a +1 form),
 // checked to be on the account's trunk.
 func trunkDID(c *call, acct *accountRec, raw string) (*numberRec, string) {
-	e164, err := sipstation.NormalizeNumber(raw)
+	e164, err := phonenumber.Normalize(raw)
 	if err != nil {
 		return nil, fmt.Sprintf("DID %q is not valid: %v", raw, err)
 	}
@@ -423,7 +424,7 @@ func trunkSetFailover(c *call) (*result, error) {
 	if hasNum {
 		fo.Number = ""
 		if num = strings.TrimSpace(num); num != "" {
-			e164, err := sipstation.NormalizeNumber(num)
+			e164, err := phonenumber.Normalize(num)
 			if err != nil {
 				return trunkResult(false, "Phone number appears to be invalid: %v", err)
 			}

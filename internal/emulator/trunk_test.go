@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/sipstation-community/terraform-provider-sipstation/internal/emulator"
+	"github.com/sipstation-community/terraform-provider-sipstation/internal/phonenumber"
 	"github.com/sipstation-community/terraform-provider-sipstation/internal/sipstation"
 	"github.com/sipstation-community/terraform-provider-sipstation/internal/trunk"
 )
@@ -120,7 +121,7 @@ func TestTrunkFullIsTheV1Store(t *testing.T) {
 }
 
 func numberTypeOf(n string) string {
-	if sipstation.IsTollFree(n) {
+	if phonenumber.IsTollFree(n) {
 		return sipstation.TypeTollFree
 	}
 	return sipstation.TypeLocal

@@ -14,6 +14,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
+	"github.com/sipstation-community/terraform-provider-sipstation/internal/phonenumber"
 	"github.com/sipstation-community/terraform-provider-sipstation/internal/sipstation"
 )
 
@@ -122,8 +123,8 @@ func (d *AvailableNumbersDataSource) Schema(_ context.Context, _ datasource.Sche
 
 // prefixList is the toll-free prefixes as Markdown code spans.
 func prefixList() string {
-	quoted := make([]string, 0, len(sipstation.TollFreePrefixes))
-	for _, p := range sipstation.TollFreePrefixes {
+	quoted := make([]string, 0, len(phonenumber.TollFreePrefixes))
+	for _, p := range phonenumber.TollFreePrefixes {
 		quoted = append(quoted, "`\""+p+"\"`")
 	}
 	return strings.Join(quoted, ", ")
@@ -146,12 +147,12 @@ func (d *AvailableNumbersDataSource) ValidateConfig(ctx context.Context, req dat
 		return
 	}
 	code := config.AreaCode.ValueString()
-	tollFreePrefix := slices.Contains(sipstation.TollFreePrefixes, code)
+	tollFreePrefix := slices.Contains(phonenumber.TollFreePrefixes, code)
 	switch {
 	case config.Type.ValueString() == sipstation.TypeTollFree && !tollFreePrefix:
 		resp.Diagnostics.AddAttributeError(path.Root("area_code"), "Invalid Toll-Free Prefix",
 			fmt.Sprintf("%q is no toll-free prefix. With type = \"toll_free\", area_code is one of %s; omit it to "+
-				"list toll-free numbers of any prefix.", code, strings.Join(sipstation.TollFreePrefixes, ", ")))
+				"list toll-free numbers of any prefix.", code, strings.Join(phonenumber.TollFreePrefixes, ", ")))
 	case config.Type.ValueString() != sipstation.TypeTollFree && tollFreePrefix:
 		resp.Diagnostics.AddAttributeError(path.Root("area_code"), "Invalid Area Code",
 			fmt.Sprintf("%s is a toll-free prefix, and local numbers are listed. Set type = \"toll_free\" to list "+

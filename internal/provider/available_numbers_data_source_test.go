@@ -1,7 +1,7 @@
 package provider
 
 import (
-	"context"
+	"net/http"
 	"regexp"
 	"strings"
 	"testing"
@@ -14,6 +14,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 
 	"github.com/sipstation-community/terraform-provider-sipstation/internal/acctest"
+	"github.com/sipstation-community/terraform-provider-sipstation/internal/phonenumber"
 	"github.com/sipstation-community/terraform-provider-sipstation/internal/sipstation"
 )
 
@@ -77,7 +78,7 @@ data "sipstation_available_numbers" "toll_free_888" {
 				check("sf", "limit", knownvalue.Int64Exact(5)),
 				check("sf", "numbers", availableExactly(5, sipstation.TypeLocal, "415", "1.50")),
 				check("one", "numbers", availableExactly(1, sipstation.TypeLocal, `[2-9]\d\d`, "1.50")),
-				check("toll_free", "numbers", availableExactly(3, sipstation.TypeTollFree, strings.Join(sipstation.TollFreePrefixes, "|"), "2.00")),
+				check("toll_free", "numbers", availableExactly(3, sipstation.TypeTollFree, strings.Join(phonenumber.TollFreePrefixes, "|"), "2.00")),
 				check("toll_free_888", "numbers", availableExactly(4, sipstation.TypeTollFree, "888", "2.00")),
 			},
 		}},
@@ -90,11 +91,13 @@ func TestAccAvailableNumbersDataSource_orderedNumberLeavesTheList(t *testing.T) 
 	// A live endpoint's stock changes under the test; only the emulator's
 	// pool is listed in a known order.
 	env.RequireEmulator(t)
-	api := newOutsideTerraform(t, env)
-	free, err := api.client.ListAvailableNumbers(context.Background(), sipstation.AvailableNumbersQuery{AreaCode: "212", Limit: 4})
-	if err != nil {
-		t.Fatal(err)
+	var available struct {
+		Data []sipstation.AvailableNumber `json:"data"`
 	}
+	if code := env.Get(t, "/v1/available-numbers?area_code=212&limit=4", &available); code != http.StatusOK {
+		t.Fatalf("list the available numbers: status %d", code)
+	}
+	free := available.Data
 	if len(free) != 4 {
 		t.Fatalf("want 4 free numbers in 212 to start from, got %v", free)
 	}
@@ -122,7 +125,7 @@ data "sipstation_available_numbers" "ny" {
 			{
 				// Someone orders the second number listed, as in the web store.
 				PreConfig: func() {
-					api.order(api.location("Elsewhere").ID, sipstation.NumberOrder{Type: sipstation.TypeLocal, Number: free[1].Number})
+					env.OrderNumber(t, env.CreateLocation(t, "Elsewhere").ID, sipstation.NumberOrder{Type: sipstation.TypeLocal, Number: free[1].Number})
 				},
 				Config:            config,
 				ConfigStateChecks: []statecheck.StateCheck{listed(free[0], free[2], free[3])},
@@ -134,23 +137,25 @@ data "sipstation_available_numbers" "ny" {
 func TestAccAvailableNumbersDataSource_invalidConfig(t *testing.T) {
 	t.Parallel()
 	env := acctest.New(t)
-	step := func(body, want string) resource.TestStep {
+	step := func(body string, want *regexp.Regexp) resource.TestStep {
 		return resource.TestStep{
 			Config:      env.ProviderConfig() + "data \"sipstation_available_numbers\" \"a\" {\n" + body + "\n}\n",
 			PlanOnly:    true,
-			ExpectError: regexp.MustCompile(want),
+			ExpectError: want,
 		}
 	}
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		Steps: []resource.TestStep{
-			step(`type = "mobile"`, `(?s)Invalid Attribute Value Match.*"local".*"toll_free"`),
-			step(`limit = 0`, `(?s)Invalid Attribute Value.*between 1 and 1000`),
-			step(`limit = 1001`, `(?s)Invalid Attribute Value.*between 1 and 1000`),
-			step(`area_code = "4"`, `(?s)Invalid Area Code.*"4" is no NANP area code.*"415"`),
-			step(`area_code = "123"`, `(?s)Invalid Area Code.*"123" is no NANP area code`),
-			step(`area_code = "800"`, `(?s)Invalid Area Code.*800 is a toll-free prefix.*type\s+=\s+"toll_free"`),
-			step("type = \"toll_free\"\narea_code = \"415\"", `(?s)Invalid Toll-Free Prefix.*"415" is no toll-free prefix.*800, 833`),
+			// The framework's validators.
+			step(`type = "mobile"`, regexp.MustCompile(`(?s)Invalid Attribute Value Match.*"local".*"toll_free"`)),
+			step(`limit = 0`, regexp.MustCompile(`(?s)Invalid Attribute Value.*between 1 and 1000`)),
+			step(`limit = 1001`, regexp.MustCompile(`(?s)Invalid Attribute Value.*between 1 and 1000`)),
+			// The provider's.
+			step(`area_code = "4"`, expectDiag("Invalid Area Code", `"4"`, `"415"`)),
+			step(`area_code = "123"`, expectDiag("Invalid Area Code", `"123"`)),
+			step(`area_code = "800"`, expectDiag("Invalid Area Code", "800", `type = "toll_free"`)),
+			step("type = \"toll_free\"\narea_code = \"415\"", expectDiag("Invalid Toll-Free Prefix", `"415"`, "800, 833")),
 		},
 	})
 }

@@ -127,12 +127,12 @@ func validateDIDConfig(ctx context.Context, req resource.ValidateConfigRequest, 
 	}
 	switch {
 	case !number.IsNull() && !areaCode.IsNull():
-		resp.Diagnostics.AddAttributeError(path.Root("area_code"), "Conflicting Number and Area Code",
+		resp.Diagnostics.AddAttributeError(path.Root("area_code"), conflictingNumberAreaCodeSummary,
 			"Give either number, to order that number (such as \""+exampleLocal+"\"), or area_code, to order "+
 				"any free number in it (such as \"415\"), not both. After ordering by area code you may replace "+
 				"area_code with the number ordered; that changes nothing at SIPStation.")
 	case number.IsNull() && areaCode.IsNull():
-		resp.Diagnostics.AddAttributeError(path.Root("number"), "Missing Number or Area Code",
+		resp.Diagnostics.AddAttributeError(path.Root("number"), missingNumberAreaCodeSummary,
 			"Give number, to order that number (such as \""+exampleLocal+"\"), or area_code, to order any free "+
 				"number in it (such as \"415\").")
 	}
@@ -140,7 +140,7 @@ func validateDIDConfig(ctx context.Context, req resource.ValidateConfigRequest, 
 
 func (m *didModel) base() *numberModel { return &m.numberModel }
 
-func (m *didModel) fromAPI(ctx context.Context, n *sipstation.Number, overwrite bool) diag.Diagnostics {
+func (m *didModel) kindFromAPI(ctx context.Context, n *sipstation.Number, overwrite bool) diag.Diagnostics {
 	var diags diag.Diagnostics
 	e911 := types.ObjectNull(e911AttrTypes)
 	if a := n.E911Address; a != nil {
@@ -192,7 +192,7 @@ func (m *didModel) update(ctx context.Context, current numberState, u *sipstatio
 	var diags diag.Diagnostics
 	cur, ok := current.(*didModel)
 	if !ok {
-		diags.AddError("Unexpected Number Kind",
+		diags.AddError(unexpectedNumberKindSummary,
 			fmt.Sprintf("A sipstation_did was compared with a %T. This is a bug in the provider; please report it.", current))
 		return diags
 	}

@@ -1,16 +1,10 @@
 package provider
 
 import (
-	"context"
 	"fmt"
-	"net/http"
-	"net/url"
 	"regexp"
-	"strings"
-	"sync"
 	"testing"
 
-	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 	"github.com/hashicorp/terraform-plugin-testing/compare"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
@@ -22,219 +16,6 @@ import (
 	"github.com/sipstation-community/terraform-provider-sipstation/internal/acctest"
 	"github.com/sipstation-community/terraform-provider-sipstation/internal/sipstation"
 )
-
-const didAddr = "sipstation_did.main"
-
-// numberHCL is a number resource named main in location loc with the given
-// body lines.
-func numberHCL(resourceType, loc, body string) string {
-	return fmt.Sprintf(`
-resource %q "main" {
-  location_id = sipstation_location.%s.id
-%s
-}
-`, resourceType, loc, body)
-}
-
-// didHCL is sipstation_did.main in location loc.
-func didHCL(loc, body string) string { return numberHCL("sipstation_did", loc, body) }
-
-// expectDID lists state checks of sipstation_did.main.
-func expectDID(attr string, v knownvalue.Check) statecheck.StateCheck {
-	return statecheck.ExpectKnownValue(didAddr, tfjsonpath.New(attr), v)
-}
-
-func TestAccDID_lifecycle(t *testing.T) {
-	t.Parallel()
-	env := acctest.New(t)
-	const number = "+14155550100"
-	locations := env.ProviderConfig() + locationHCL("main", "Main") + locationHCL("branch", "Branch")
-	settings := `
-  number      = "+14155550100"
-  description = "Reception"
-  failover = {
-    number = "(415) 555-0199"
-  }
-  e911_address = {
-    name    = "Example Dental LLC"
-    street1 = "1 Market St"
-    city    = "San Francisco"
-    state   = "CA"
-    zip     = "94105"
-  }
-  sms_enabled = true
-`
-	resource.Test(t, resource.TestCase{
-		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
-		CheckDestroy:             checkCancelled(t, env, number),
-		Steps: []resource.TestStep{
-			{
-				Config: locations + didHCL("main", `  number = "+14155550100"`),
-				ConfigStateChecks: []statecheck.StateCheck{
-					expectDID("id", knownvalue.StringExact(number)),
-					expectDID("number", knownvalue.StringExact(number)),
-					expectDID("status", knownvalue.StringExact("active")),
-					expectDID("billing_active", knownvalue.Bool(true)),
-					expectDID("monthly_rate", knownvalue.StringExact("1.50")),
-					expectDID("activated_at", knownvalue.StringRegexp(regexp.MustCompile(`^\d{4}-\d\d-\d\dT`))),
-					expectDID("description", knownvalue.StringExact("")),
-					expectDID("sms_enabled", knownvalue.Bool(false)),
-					expectDID("failover", knownvalue.Null()),
-					expectDID("e911_address", knownvalue.Null()),
-					expectDID("port_out_pending", knownvalue.Bool(false)),
-					expectDID("port_out", knownvalue.Null()),
-					expectDID("early_port_out_fee", knownvalue.Null()),
-					statecheck.CompareValuePairs(didAddr, tfjsonpath.New("location_id"),
-						"sipstation_location.main", tfjsonpath.New("id"), compare.ValuesSame()),
-				},
-				Check: checkBilledAt(t, env, number, sipstation.StatusActive),
-			},
-			{
-				// Settings change in place.
-				Config: locations + didHCL("main", settings),
-				ConfigPlanChecks: resource.ConfigPlanChecks{
-					PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(didAddr, plancheck.ResourceActionUpdate)},
-				},
-				ConfigStateChecks: []statecheck.StateCheck{
-					expectDID("id", knownvalue.StringExact(number)),
-					expectDID("description", knownvalue.StringExact("Reception")),
-					expectDID("sms_enabled", knownvalue.Bool(true)),
-					expectDID("e911_address", knownvalue.ObjectPartial(map[string]knownvalue.Check{
-						"zip": knownvalue.StringExact("94105"), "street2": knownvalue.StringExact(""),
-					})),
-				},
-				Check: func(*terraform.State) error {
-					n, _ := apiNumber(t, env, number)
-					if n.Failover == nil || n.Failover.Number != "+14155550199" || n.E911Address == nil ||
-						n.E911Address.Zip != "94105" || n.SMSEnabled == nil || !*n.SMSEnabled || n.Description != "Reception" {
-						return fmt.Errorf("the API holds %+v, want the new settings (failover in E.164)", n)
-					}
-					return nil
-				},
-			},
-			{
-				// Moving to another location is an update: same number, same service.
-				Config: locations + didHCL("branch", settings),
-				ConfigPlanChecks: resource.ConfigPlanChecks{
-					PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(didAddr, plancheck.ResourceActionUpdate)},
-				},
-				ConfigStateChecks: []statecheck.StateCheck{
-					expectDID("id", knownvalue.StringExact(number)),
-					statecheck.CompareValuePairs(didAddr, tfjsonpath.New("location_id"),
-						"sipstation_location.branch", tfjsonpath.New("id"), compare.ValuesSame()),
-				},
-				Check: func(s *terraform.State) error {
-					branch, err := locationID(s, "sipstation_location.branch")
-					if err != nil {
-						return err
-					}
-					n, _ := apiNumber(t, env, number)
-					if n.LocationID != branch || n.Status != sipstation.StatusActive {
-						return fmt.Errorf("the API holds %s at %s (%s), want it active at %s", number, n.LocationID, n.Status, branch)
-					}
-					return nil
-				},
-			},
-			// Import by the number in every common form: terraform import
-			// matches state, and an import block plans nothing else.
-			importStep(didAddr, "+14155550100"),
-			importStep(didAddr, "415-555-0100"),
-			importStep(didAddr, "(415) 555-0100"),
-			importStep(didAddr, "4155550100"),
-			importBlockStep(didAddr, "+14155550100", number),
-			importBlockStep(didAddr, "415-555-0100", number),
-			importBlockStep(didAddr, "(415) 555-0100", number),
-			importBlockStep(didAddr, "4155550100", number),
-			{
-				// A toll-free number does not import as a DID.
-				ResourceName:  didAddr,
-				ImportState:   true,
-				ImportStateId: "+18005550100",
-				ExpectError:   regexp.MustCompile(`Cannot Import Number[\s\S]*is a toll-free number[\s\S]*sipstation_toll_free_number`),
-			},
-			{
-				// The number and the failover written in other forms are no
-				// change (the failover was written "(415) 555-0199" before).
-				Config: locations + didHCL("branch", `
-  number      = "1 (415) 555-0100"
-  description = "Reception"
-  failover = {
-    number = "+14155550199"
-  }
-  e911_address = {
-    name    = "Example Dental LLC"
-    street1 = "1 Market St"
-    city    = "San Francisco"
-    state   = "CA"
-    zip     = "94105"
-  }
-  sms_enabled = true
-`),
-				ConfigPlanChecks: resource.ConfigPlanChecks{
-					PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
-				},
-			},
-			{
-				// Settings removed from the configuration are removed at SIPStation.
-				Config: locations + didHCL("branch", `  number = "+14155550100"`),
-				ConfigPlanChecks: resource.ConfigPlanChecks{
-					PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(didAddr, plancheck.ResourceActionUpdate)},
-				},
-				Check: func(*terraform.State) error {
-					n, _ := apiNumber(t, env, number)
-					if n.Failover != nil || n.E911Address != nil || (n.SMSEnabled != nil && *n.SMSEnabled) || n.Description != "" {
-						return fmt.Errorf("the API still holds settings: %+v", n)
-					}
-					return nil
-				},
-			},
-			{
-				// The block removed: the number is cancelled, and the
-				// location's statements stop billing it.
-				Config: locations,
-				ConfigPlanChecks: resource.ConfigPlanChecks{
-					PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(didAddr, plancheck.ResourceActionDestroy)},
-				},
-				Check: resource.ComposeTestCheckFunc(
-					checkCancelled(t, env, number),
-					checkBillingStopped(t, env, "sipstation_location.branch", number),
-				),
-			},
-		},
-	})
-}
-
-// importStep imports address by id and verifies it matches state.
-func importStep(address, id string) resource.TestStep {
-	return resource.TestStep{
-		ResourceName:      address,
-		ImportState:       true,
-		ImportStateId:     id,
-		ImportStateVerify: true,
-		// Neither is something the API tells: the area code ordered by, and the
-		// key of the order.
-		ImportStateVerifyIgnore: []string{"area_code", "order_idempotency_key"},
-	}
-}
-
-// importBlockStep imports address by id through an import block, into a
-// copy of the state without it, and checks that the plan imports the number
-// as e164 and changes nothing: import, then plan, is empty.
-func importBlockStep(address, id, e164 string) resource.TestStep {
-	return resource.TestStep{
-		ResourceName:    address,
-		ImportState:     true,
-		ImportStateKind: resource.ImportBlockWithID,
-		ImportStateId:   id,
-		ImportPlanChecks: resource.ImportPlanChecks{
-			PreApply: []plancheck.PlanCheck{
-				plancheck.ExpectResourceAction(address, plancheck.ResourceActionNoop),
-				plancheck.ExpectKnownValue(address, tfjsonpath.New("id"), knownvalue.StringExact(e164)),
-				plancheck.ExpectKnownValue(address, tfjsonpath.New("number"), knownvalue.StringExact(e164)),
-			},
-		},
-	}
-}
 
 func TestAccDID_byAreaCode(t *testing.T) {
 	t.Parallel()
@@ -312,23 +93,24 @@ func TestAccDID_validation(t *testing.T) {
 	t.Parallel()
 	env := acctest.New(t)
 	config := func(body string) string {
-		return env.ProviderConfig() + "resource \"sipstation_did\" \"main\" {\n  location_id = \"loc_x\"\n" + body + "\n}\n"
+		return env.ProviderConfig() + numberBlock("sipstation_did", "main", `"loc_x"`, body)
 	}
-	step := func(body, want string) resource.TestStep {
-		return resource.TestStep{Config: config(body), PlanOnly: true, ExpectError: regexp.MustCompile(want)}
+	step := func(body, summary string, facts ...string) resource.TestStep {
+		return resource.TestStep{Config: config(body), PlanOnly: true, ExpectError: expectDiag(summary, facts...)}
 	}
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		Steps: []resource.TestStep{
-			step(`number = "415-555-CALL"`, `Invalid Phone Number[\s\S]*not part of a phone number[\s\S]*\+14155550123`),
-			step(`number = "555-0123"`, `Invalid Phone Number[\s\S]*a NANP number has 10`),
-			step(`number = "+18005550100"`, `Invalid Phone Number[\s\S]*is a toll-free number[\s\S]*sipstation_toll_free_number`),
-			step("number = \"+14155550100\"\n  area_code = \"415\"", `Conflicting Number and Area Code[\s\S]*not both`),
-			step(``, `Missing Number or Area Code`),
-			step(`area_code = "800"`, `Invalid Area Code[\s\S]*toll-free prefix`),
-			step(`area_code = "41"`, `Invalid Area Code[\s\S]*such as\s+"415"`),
-			step("number = \"+14155550100\"\n  failover = {\n    number = \"+14155550199\"\n    destination = \"sip:a@b.example\"\n  }", `Invalid Failover[\s\S]*exactly one`),
-			step("number = \"+14155550100\"\n  failover = {\n    number = \"12\"\n  }", `Invalid Phone Number`),
+			step(`number = "415-555-CALL"`, "Invalid Phone Number", `"415-555-CALL"`, "+14155550123"),
+			step(`number = "555-0123"`, "Invalid Phone Number", `"555-0123"`, "7 digits", "+14155550123"),
+			step(`number = "+18005550100"`, "Invalid Phone Number", `"+18005550100"`, "sipstation_toll_free_number"),
+			step("number = \"+14155550100\"\n  area_code = \"415\"", "Conflicting Number and Area Code"),
+			step(``, "Missing Number or Area Code"),
+			step(`area_code = "800"`, "Invalid Area Code", "800", "sipstation_toll_free_number"),
+			step(`area_code = "41"`, "Invalid Area Code", `"41"`, `"415"`),
+			step("number = \"+14155550100\"\n  failover = {\n    number = \"+14155550199\"\n    destination = \"sip:a@b.example\"\n  }",
+				"Invalid Failover", "failover.number", "failover.destination"),
+			step("number = \"+14155550100\"\n  failover = {\n    number = \"12\"\n  }", "Invalid Phone Number", `"12"`),
 		},
 	})
 }
@@ -346,9 +128,7 @@ func TestAccDID_cancelledOutside(t *testing.T) {
 			{Config: config},
 			{
 				PreConfig: func() {
-					if code := env.Do(t, "DELETE", "/v1/numbers/%2B14155550100", nil, nil); code != 200 {
-						t.Fatalf("cancel outside Terraform: status %d", code)
-					}
+					env.CancelNumber(t, "+14155550100")
 					rec.reset()
 				},
 				Config:             config,
@@ -366,161 +146,7 @@ func TestAccDID_cancelledOutside(t *testing.T) {
 					}
 				},
 				Config: env.ProviderConfig() + locationHCL("main", "Main"),
-			},
-		},
-	})
-}
-
-// TestAccDID_updateAfterCancelledOutside: numbers cancelled outside
-// Terraform between the plan of a change and its apply (a saved plan
-// applied later) fail the apply saying so, not as a refused setting or an
-// unknown location; neither the change nor the move orders or cancels
-// anything, and the next plan drops the numbers from state.
-func TestAccDID_updateAfterCancelledOutside(t *testing.T) {
-	t.Parallel()
-	env := acctest.New(t)
-	env.RequireEmulator(t)
-	const changed, moved = "+14155550100", "+14155550101"
-	config := func(desc, loc string) string {
-		return env.ProviderConfig() + locationHCL("main", "Main") + locationHCL("branch", "Branch") +
-			didHCL("main", fmt.Sprintf("  number      = %q\n  description = %q", changed, desc)) + fmt.Sprintf(`
-resource "sipstation_did" "moved" {
-  location_id = sipstation_location.%s.id
-  number      = %q
-}
-`, loc, moved)
-	}
-	rec := &diagRecorder{}
-	var cancelOnce sync.Once
-	armed := false
-	rec.beforeApply = func(req *tfprotov6.ApplyResourceChangeRequest) {
-		if armed && req.TypeName == "sipstation_did" {
-			cancelOnce.Do(func() {
-				for _, n := range []string{changed, moved} {
-					if code := env.Do(t, http.MethodDelete, "/v1/numbers/"+url.PathEscape(n), nil, nil); code != http.StatusOK {
-						t.Errorf("cancel %s outside Terraform: status %d", n, code)
-					}
-				}
-			})
-		}
-	}
-	const summary = "Number No Longer in This Account"
-	resource.Test(t, resource.TestCase{
-		ProtoV6ProviderFactories: rec.factories(),
-		Steps: []resource.TestStep{
-			{Config: config("Reception", "main"), Check: checkInventory(t, env, changed, moved)},
-			{
-				PreConfig:   func() { armed = true; rec.reset() },
-				Config:      config("Front desk", "branch"),
-				ExpectError: regexp.MustCompile(summary),
-			},
-			{
-				PreConfig: func() {
-					mustCheck(t, checkInventory(t, env))
-					named := map[string]bool{}
-					for _, d := range rec.find("apply", summary) {
-						if d.Severity != "error" || !strings.Contains(d.Detail, "outside Terraform") ||
-							!strings.Contains(d.Detail, "Nothing was changed, cancelled or ordered") {
-							t.Fatalf("%s: %s %s", summary, d.Severity, d.Detail)
-						}
-						for _, n := range []string{changed, moved} {
-							named[n] = named[n] || strings.Contains(d.Detail, n)
-						}
-					}
-					if !named[changed] || !named[moved] {
-						t.Fatalf("the apply errors %q name %v, want both numbers; recorded: %+v", summary, named, rec.all())
-					}
-				},
-				Config:             config("Front desk", "branch"),
-				PlanOnly:           true,
-				ExpectNonEmptyPlan: true,
-				ConfigPlanChecks: resource.ConfigPlanChecks{
-					PostApplyPostRefresh: []plancheck.PlanCheck{
-						plancheck.ExpectResourceAction(didAddr, plancheck.ResourceActionCreate),
-						plancheck.ExpectResourceAction("sipstation_did.moved", plancheck.ResourceActionCreate),
-					},
-				},
-			},
-			{
-				Config: env.ProviderConfig() + locationHCL("main", "Main") + locationHCL("branch", "Branch"),
 				Check:  checkInventory(t, env),
-			},
-		},
-	})
-}
-
-// TestAccDID_numberKnownOnlyAtApply: a number computed during apply plans no
-// replace. The same number then changes nothing; a different one fails the
-// apply without cancelling or ordering anything, and the next plan, with
-// the number known, shows the replace.
-func TestAccDID_numberKnownOnlyAtApply(t *testing.T) {
-	t.Parallel()
-	env := acctest.New(t)
-	const number, other = "+14155550100", "+14155550101"
-	config := func(input string) string {
-		return env.ProviderConfig() + locationHCL("main", "Main") + fmt.Sprintf(`
-resource "terraform_data" "number" {
-  input = %q
-}
-`, input) + didHCL("main", `  number = terraform_data.number.output`)
-	}
-	resource.Test(t, resource.TestCase{
-		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
-		CheckDestroy:             checkCancelled(t, env, other),
-		Steps: []resource.TestStep{
-			{
-				Config:            config(number),
-				ConfigStateChecks: []statecheck.StateCheck{expectDID("id", knownvalue.StringExact(number))},
-			},
-			{
-				// The input changes, so the number is unknown until apply;
-				// it is the same number in another form.
-				Config: config("415-555-0100"),
-				ConfigPlanChecks: resource.ConfigPlanChecks{
-					PreApply: []plancheck.PlanCheck{
-						plancheck.ExpectUnknownValue(didAddr, tfjsonpath.New("number")),
-						plancheck.ExpectResourceAction(didAddr, plancheck.ResourceActionUpdate),
-					},
-				},
-				ConfigStateChecks: []statecheck.StateCheck{expectDID("id", knownvalue.StringExact(number))},
-				Check:             checkBilledAt(t, env, number, sipstation.StatusActive),
-			},
-			{
-				// Another number, unknown until apply: planned as an update,
-				// refused when it becomes known.
-				Config: config(other),
-				ConfigPlanChecks: resource.ConfigPlanChecks{
-					PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(didAddr, plancheck.ResourceActionUpdate)},
-				},
-				ExpectError: regexp.MustCompile(`inconsistent final plan[\s\S]*from Update to DeleteThenCreate`),
-			},
-			{
-				// Nothing was cancelled or ordered; now that the number is
-				// known, the plan shows the replace.
-				PreConfig: func() {
-					if err := checkBilledAt(t, env, number, sipstation.StatusActive)(nil); err != nil {
-						t.Fatal(err)
-					}
-					if _, code := apiNumber(t, env, other); code != 404 {
-						t.Fatalf("GET %s: status %d, want 404: it was ordered", other, code)
-					}
-				},
-				Config:             config(other),
-				PlanOnly:           true,
-				ExpectNonEmptyPlan: true,
-				ConfigPlanChecks: resource.ConfigPlanChecks{
-					PostApplyPostRefresh: []plancheck.PlanCheck{
-						plancheck.ExpectResourceAction(didAddr, plancheck.ResourceActionDestroyBeforeCreate),
-					},
-				},
-			},
-			{
-				Config:            config(other),
-				ConfigStateChecks: []statecheck.StateCheck{expectDID("id", knownvalue.StringExact(other))},
-				Check: resource.ComposeTestCheckFunc(
-					checkCancelled(t, env, number),
-					checkBilledAt(t, env, other, sipstation.StatusActive),
-				),
 			},
 		},
 	})
@@ -595,28 +221,15 @@ func TestAccDID_orderRefused(t *testing.T) {
 	env := acctest.New(t)
 	env.RequireEmulator(t)
 	const number = "+14155550100"
-	other, err := sipstation.New(sipstation.Config{Endpoint: env.Endpoint, APIKey: env.CreateAccount(t, "other")})
-	if err != nil {
-		t.Fatal(err)
-	}
-	loc, err := other.CreateLocation(context.Background(), sipstation.LocationCreate{
-		Name: "Elsewhere", OrganizationName: "Other LLC", Email: "it@other.example",
-		ServiceAddress: sipstation.Address{Street1: "2 Main St", City: "Austin", State: "TX", Zip: "73301"},
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := other.OrderNumber(context.Background(), loc.ID, sipstation.NumberOrder{Type: sipstation.TypeLocal, Number: number}); err != nil {
-		t.Fatal(err)
-	}
+	other := env.OtherAccount(t, "other", "")
+	other.OrderNumber(t, other.CreateLocation(t, "Elsewhere").ID, sipstation.NumberOrder{Type: sipstation.TypeLocal, Number: number})
 	config := env.ProviderConfig() + locationHCL("main", "Main")
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		Steps: []resource.TestStep{
 			{
-				Config: config + didHCL("main", `  number = "415-555-0100"`),
-				ExpectError: regexp.MustCompile(`Cannot Order Number[\s\S]*did\s+not\s+order\s+the\s+local\s+number\s+\+14155550100` +
-					`[\s\S]*held\s+by\s+another\s+account[\s\S]*choose\s+another\s+number[\s\S]*number_unavailable`),
+				Config:      config + didHCL("main", `  number = "415-555-0100"`),
+				ExpectError: expectDiag("Cannot Order Number", "+14155550100", "number_unavailable"),
 			},
 			{
 				// Nothing entered state: the plan still orders it.
@@ -627,7 +240,38 @@ func TestAccDID_orderRefused(t *testing.T) {
 					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectResourceAction(didAddr, plancheck.ResourceActionCreate)},
 				},
 			},
-			{Config: config},
+			{Config: config, Check: checkInventory(t, env)},
 		},
 	})
+}
+
+// TestAccDID_createSettingsRefused: the settings go with the order, so an
+// E911 address SIPStation refuses refuses the order: nothing is billed,
+// nothing enters state (tainted or not), and with the address fixed the
+// number is ordered once.
+func TestAccDID_createSettingsRefused(t *testing.T) {
+	t.Parallel()
+	for name, choose := range map[string]string{"number": `  number = "+14155550100"`, "area_code": `  area_code = "212"`} {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			env := acctest.New(t)
+			number := map[string]string{"number": "+14155550100", "area_code": "+12125550100"}[name]
+			config := env.ProviderConfig() + locationHCL("main", "Main")
+			resource.Test(t, resource.TestCase{
+				ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+				CheckDestroy:             checkCancelled(t, env, number),
+				Steps: []resource.TestStep{
+					{
+						Config:      config + didHCL("main", choose+badE911),
+						ExpectError: expectDiag("Cannot Order Number", "e911_address.zip"),
+					},
+					{
+						PreConfig: func() { mustCheck(t, checkInventory(t, env)) },
+						Config:    config + didHCL("main", choose),
+						Check:     resource.ComposeTestCheckFunc(checkInState(number), checkInventory(t, env, number)),
+					},
+				},
+			})
+		})
+	}
 }

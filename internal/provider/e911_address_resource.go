@@ -45,6 +45,8 @@ const privateE911WrittenAt = "e911_written_at"
 // address of one number on the trunk, through the account-key API.
 type E911AddressResource struct {
 	client *trunk.Client
+	// now is the clock of e911Propagation; nil is time.Now. Tests set it.
+	now func() time.Time
 }
 
 // NewE911AddressResource returns the sipstation_e911_address resource.
@@ -167,10 +169,7 @@ func (r *E911AddressResource) write(ctx context.Context, plan *e911AddressModel,
 		return false
 	}
 	plan.ID = types.StringValue(e164)
-	stamp, err := json.Marshal(time.Now().UTC().Format(time.RFC3339))
-	if err == nil {
-		diags.Append(private.SetKey(ctx, privateE911WrittenAt, stamp)...)
-	}
+	diags.Append(r.stampWritten(ctx, private)...)
 	tflog.Info(ctx, "set E911 address", map[string]any{"number": e164})
 	return true
 }
@@ -238,6 +237,26 @@ func (r *E911AddressResource) Read(ctx context.Context, req resource.ReadRequest
 	resp.Diagnostics.Append(resp.State.Set(ctx, &read)...)
 }
 
+// clock is the time now, on the resource's clock.
+func (r *E911AddressResource) clock() time.Time {
+	if r.now == nil {
+		return time.Now()
+	}
+	return r.now()
+}
+
+// stampWritten records in private state that the provider wrote the address
+// now, for writtenRecently.
+func (r *E911AddressResource) stampWritten(ctx context.Context, private interface {
+	SetKey(context.Context, string, []byte) diag.Diagnostics
+}) diag.Diagnostics {
+	stamp, err := json.Marshal(r.clock().UTC().Format(time.RFC3339))
+	if err != nil {
+		return nil
+	}
+	return private.SetKey(ctx, privateE911WrittenAt, stamp)
+}
+
 // writtenRecently reports whether the provider wrote the address less than
 // e911Propagation ago.
 func (r *E911AddressResource) writtenRecently(ctx context.Context, private interface {
@@ -252,7 +271,7 @@ func (r *E911AddressResource) writtenRecently(ctx context.Context, private inter
 		return false
 	}
 	t, err := time.Parse(time.RFC3339, stamp)
-	return err == nil && time.Since(t) < e911Propagation
+	return err == nil && r.clock().Sub(t) < e911Propagation
 }
 
 // Update writes the address again.

@@ -1,10 +1,11 @@
 package provider
 
 import (
-	"fmt"
-	"regexp"
+	"context"
 	"testing"
+	"time"
 
+	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
 	"github.com/hashicorp/terraform-plugin-testing/plancheck"
@@ -16,24 +17,10 @@ import (
 	"github.com/sipstation-community/terraform-provider-sipstation/internal/sipstation"
 )
 
-func e911HCL(number, street2, extra string) string {
-	return fmt.Sprintf(`
-resource "sipstation_e911_address" "main" {
-  number  = %q
-  name    = "Example Dental LLC"
-  street1 = "1 Market St"
-  street2 = %q
-  city    = "San Francisco"
-  state   = "CA"
-  zip     = "94105"
-%s}
-`, number, street2, extra)
-}
-
 func TestAccE911Address_lifecycle(t *testing.T) {
 	env := acctest.New(t)
 	env.RequireEmulator(t)
-	trunkNumbers(t, env, "+14155550160", "+14155550161")
+	env.OrderLocalNumbers(t, "+14155550160", "+14155550161")
 	const address = "sipstation_e911_address.main"
 	addr := sipstation.E911Address{Name: "Example Dental LLC", Street1: "1 Market St", City: "San Francisco", State: "CA", Zip: "94105"}
 	moved := addr
@@ -98,24 +85,24 @@ func TestAccE911Address_lifecycle(t *testing.T) {
 func TestAccE911Address_refused(t *testing.T) {
 	env := acctest.New(t)
 	env.RequireEmulator(t)
-	trial := trialEnv(t, env)
-	trunkNumbers(t, trial, "+14155550170")
+	trial := env.OtherAccount(t, t.Name()+" trial", "TRIAL")
+	trial.OrderLocalNumbers(t, "+14155550170")
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		Steps: []resource.TestStep{
 			{
 				Config:      env.TrunkProviderConfig() + e911HCL("+14155550179", "", ""),
 				PlanOnly:    true,
-				ExpectError: regexp.MustCompile(`Number Not on the SIPStation Trunk[\s\S]*\+14155550179 is not on`),
+				ExpectError: expectDiag("Number Not on the SIPStation Trunk", "+14155550179"),
 			},
 			{
 				Config:      trial.TrunkProviderConfig() + e911HCL("+14155550170", "", ""),
-				ExpectError: regexp.MustCompile(`Cannot Set E911 Address[\s\S]*"Trial\s+accounts\s+cannot\s+set\s+E911`),
+				ExpectError: expectDiag("Cannot Set E911 Address", `"Trial accounts cannot set E911`),
 			},
 			{
 				Config:      env.ProviderConfig() + e911HCL("+14155550170", "", ""),
 				PlanOnly:    true,
-				ExpectError: regexp.MustCompile(`SIPStation Account Key Not Configured[\s\S]*SIPSTATION_ACCOUNT_KEY`),
+				ExpectError: expectDiag("SIPStation Account Key Not Configured", "SIPSTATION_ACCOUNT_KEY"),
 			},
 		},
 	})
@@ -130,7 +117,7 @@ func TestAccE911Address_refused(t *testing.T) {
 func TestAccE911Address_leftTrunk(t *testing.T) {
 	env := acctest.New(t)
 	env.RequireEmulator(t)
-	trunkNumbers(t, env, "+14155550180")
+	env.OrderLocalNumbers(t, "+14155550180")
 	rec := &diagRecorder{}
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: rec.factories(),
@@ -146,7 +133,7 @@ func TestAccE911Address_leftTrunk(t *testing.T) {
 					env.CompletePortOut(t, po.ID)
 				},
 				Config:      env.BothProviderConfig() + e911HCL("+14155550180", "", ""),
-				ExpectError: regexp.MustCompile(`Number Not on the SIPStation Trunk`),
+				ExpectError: expectDiag("Number Not on the SIPStation Trunk"),
 			},
 			{
 				Config: env.BothProviderConfig(),
@@ -161,4 +148,56 @@ func TestAccE911Address_leftTrunk(t *testing.T) {
 		},
 	})
 	requirePortedStillBilled(t, env, "+14155550180")
+}
+
+// privateState is a resource's private state as the framework hands it to
+// Read, Create and Update (GetKey and SetKey), in memory.
+type privateState map[string][]byte
+
+func (p privateState) GetKey(_ context.Context, key string) ([]byte, diag.Diagnostics) {
+	return p[key], nil
+}
+
+func (p privateState) SetKey(_ context.Context, key string, value []byte) diag.Diagnostics {
+	p[key] = value
+	return nil
+}
+
+// TestE911Propagation: for e911Propagation (15 minutes) after the provider
+// wrote an address, a read keeps what was written; from then on it takes
+// what SIPStation shows. On an injected clock.
+func TestE911Propagation(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	written := time.Date(2026, 3, 10, 15, 0, 0, 0, time.UTC)
+	now := written
+	r := &E911AddressResource{now: func() time.Time { return now }}
+	private := privateState{}
+	if r.writtenRecently(ctx, private) {
+		t.Error("written recently with nothing written")
+	}
+	if diags := r.stampWritten(ctx, private); diags.HasError() {
+		t.Fatalf("stampWritten: %v", diags)
+	}
+	if got := string(private[privateE911WrittenAt]); got != `"2026-03-10T15:00:00Z"` {
+		t.Errorf("stamp %s, want the time of the write in RFC 3339", got)
+	}
+	for _, tc := range []struct {
+		after time.Duration
+		want  bool
+	}{
+		{0, true},
+		{e911Propagation - time.Second, true},
+		{e911Propagation, false},
+		{time.Hour, false},
+	} {
+		now = written.Add(tc.after)
+		if got := r.writtenRecently(ctx, private); got != tc.want {
+			t.Errorf("%s after the write: written recently %v, want %v", tc.after, got, tc.want)
+		}
+	}
+	private[privateE911WrittenAt] = []byte(`"not a time"`)
+	if r.writtenRecently(ctx, private) {
+		t.Error("written recently by a stamp that is no time")
+	}
 }

@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"regexp"
-	"strings"
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-framework/resource"
@@ -22,27 +21,6 @@ import (
 	"github.com/sipstation-community/terraform-provider-sipstation/internal/trunk"
 )
 
-func failoverHCL(name, number, failover string) string {
-	n := ""
-	if number != "" {
-		n = fmt.Sprintf("  number   = %q\n", number)
-	}
-	return fmt.Sprintf("\nresource \"sipstation_failover\" %q {\n%s  failover = %s\n}\n", name, n, failover)
-}
-
-// setFailoverOutside sets a failover the way FreePBX's module or the portal
-// would, outside Terraform: e164 "" is the account-wide one.
-func setFailoverOutside(t *testing.T, env *acctest.Env, e164 string, f trunk.Failover) {
-	t.Helper()
-	c, err := trunk.New(trunk.Config{Endpoint: env.TrunkEndpoint, AccountKey: env.AccountKey})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := c.SetFailover(context.Background(), e164, f); err != nil {
-		t.Fatalf("set the failover of %q outside Terraform: %v", e164, err)
-	}
-}
-
 // accountWide is the account-wide failover every test of one number's
 // failover starts with: clearing the number's must leave it.
 var accountWide = trunk.Failover{Destination: "7102", Number: "+14155550199"}
@@ -53,8 +31,8 @@ var accountWide = trunk.Failover{Destination: "7102", Number: "+14155550199"}
 func TestAccFailover_number(t *testing.T) {
 	env := acctest.New(t)
 	env.RequireEmulator(t)
-	trunkNumbers(t, env, "+14155550190", "+14155550191")
-	setFailoverOutside(t, env, "", accountWide)
+	env.OrderLocalNumbers(t, "+14155550190", "+14155550191")
+	env.SetTrunkFailover(t, "", accountWide)
 	const address = "sipstation_failover.main"
 	state := func(f trunk.Failover) tfresource.TestCheckFunc {
 		return checkTrunkState(t, env, trunkState{Failover: accountWide,
@@ -119,9 +97,9 @@ func TestAccFailover_number(t *testing.T) {
 func TestAccFailover_account(t *testing.T) {
 	env := acctest.New(t)
 	env.RequireEmulator(t)
-	trunkNumbers(t, env, "+14155550193")
+	env.OrderLocalNumbers(t, "+14155550193")
 	own := trunk.Failover{Destination: "pbx.example.com"}
-	setFailoverOutside(t, env, "+14155550193", own)
+	env.SetTrunkFailover(t, "+14155550193", own)
 	const address = "sipstation_failover.account"
 	state := func(f trunk.Failover) tfresource.TestCheckFunc {
 		return checkTrunkState(t, env, trunkState{Failover: f, Numbers: map[string]trunkNumberState{"+14155550193": {Failover: own}}})
@@ -170,7 +148,7 @@ func TestAccFailover_account(t *testing.T) {
 func TestAccFailover_importAccountWithBoth(t *testing.T) {
 	env := acctest.New(t)
 	env.RequireEmulator(t)
-	setFailoverOutside(t, env, "", accountWide)
+	env.SetTrunkFailover(t, "", accountWide)
 	const address = "sipstation_failover.account"
 	config := env.TrunkProviderConfig() + failoverHCL("account", "", `{ destination = "7102", number = "+14155550199" }`)
 	writes := func() int64 {
@@ -235,15 +213,68 @@ func TestAccFailover_importAccountWithBoth(t *testing.T) {
 	})
 }
 
+// A tier set outside Terraform that the configuration leaves out (FreePBX's
+// module sets a secondary number beside the destination) is never dropped
+// silently: the refresh reads it, the plan shows an update clearing that
+// tier, and the apply clears it alone, with one POST and no DELETE, which
+// would clear the destination too.
+func TestAccFailover_tierSetOutside(t *testing.T) {
+	env := acctest.New(t)
+	env.RequireEmulator(t)
+	env.OrderLocalNumbers(t, "+14155550195")
+	const address = "sipstation_failover.account"
+	config := env.TrunkProviderConfig() + failoverHCL("account", "", `{ destination = "pbx.example.com" }`)
+	state := func(f trunk.Failover) tfresource.TestCheckFunc {
+		return checkTrunkState(t, env, trunkState{Failover: f, Numbers: numbers([]string{"+14155550195"}, nil)})
+	}
+	var posts, deletes int64
+	count := func() (int64, int64) {
+		m := env.Metrics(t)
+		return m.Count("POST /sipstation/2/failover/{key}"), m.Count("DELETE /sipstation/2/failover/{key}")
+	}
+	tfresource.ParallelTest(t, tfresource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		CheckDestroy:             state(trunk.Failover{}),
+		Steps: []tfresource.TestStep{
+			{
+				Config: config,
+				Check:  state(trunk.Failover{Destination: "pbx.example.com"}),
+			},
+			{
+				PreConfig: func() {
+					env.SetTrunkFailover(t, "", trunk.Failover{Destination: "pbx.example.com", Number: "+14155550199"})
+					posts, deletes = count()
+				},
+				Config: config,
+				ConfigPlanChecks: tfresource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction(address, plancheck.ResourceActionUpdate),
+					plancheck.ExpectKnownValue(address, tfjsonpath.New("failover"), knownvalue.ObjectExact(map[string]knownvalue.Check{
+						"destination": knownvalue.StringExact("pbx.example.com"), "number": knownvalue.Null(),
+					})),
+				}},
+				Check: tfresource.ComposeAggregateTestCheckFunc(
+					state(trunk.Failover{Destination: "pbx.example.com"}),
+					func(*terraform.State) error {
+						p, d := count()
+						if p-posts != 1 || d-deletes != 0 {
+							return fmt.Errorf("clearing the number tier sent %d POSTs and %d DELETEs, want 1 POST and none", p-posts, d-deletes)
+						}
+						return nil
+					},
+				),
+			},
+		},
+	})
+}
+
 // A trunk-group destination must name one of the account's trunk groups,
 // other than its own: checked at plan when the destination is known then,
 // else at apply; the error names the id and the groups there are.
 func TestAccFailover_trunkGroup(t *testing.T) {
 	env := acctest.New(t)
 	env.RequireEmulator(t)
-	trunkNumbers(t, env, "+14155550194")
-	// Terraform wraps the detail: any run of white space between words.
-	groups := strings.ReplaceAll(regexp.QuoteMeta("7101 (Head office PBX, the one this trunk is in), 7102 (Disaster recovery PBX)"), " ", `\s+`)
+	env.OrderLocalNumbers(t, "+14155550194")
+	const groups = "7101 (Head office PBX, the one this trunk is in), 7102 (Disaster recovery PBX)"
 	rec := &diagRecorder{}
 	planErrors := 0 // plan-time errors before the step whose destination is unknown at plan
 	tfresource.ParallelTest(t, tfresource.TestCase{
@@ -252,12 +283,12 @@ func TestAccFailover_trunkGroup(t *testing.T) {
 			{
 				Config:      env.TrunkProviderConfig() + failoverHCL("main", "+14155550194", `{ destination = "9999" }`),
 				PlanOnly:    true,
-				ExpectError: regexp.MustCompile(`Trunk Group Not Found[\s\S]*"9999"[\s\S]*no trunk group 9999[\s\S]*` + groups),
+				ExpectError: expectDiag("Trunk Group Not Found", `"9999"`, "no trunk group 9999", groups),
 			},
 			{
 				Config:      env.TrunkProviderConfig() + failoverHCL("account", "", `{ destination = "7101" }`),
 				PlanOnly:    true,
-				ExpectError: regexp.MustCompile(`Failover to the Trunk's Own Trunk Group[\s\S]*"7101"`),
+				ExpectError: expectDiag("Failover to the Trunk's Own Trunk Group", `"7101"`),
 			},
 			{
 				// Unknown at plan: the plan passes, and the apply fails (in
@@ -267,7 +298,9 @@ func TestAccFailover_trunkGroup(t *testing.T) {
 				PreConfig: func() { planErrors = len(rec.find("plan", "Trunk Group Not Found")) },
 				Config: env.TrunkProviderConfig() + `resource "terraform_data" "group" {}` +
 					failoverHCL("main", "+14155550194", `{ destination = tostring(9999 + 0 * length(terraform_data.group.id)), number = "+14155550198" }`),
-				ExpectError: regexp.MustCompile(`Error running apply[\s\S]*Trunk Group Not Found[\s\S]*` + groups),
+				// "Error running apply" is terraform-plugin-testing's: the error
+				// came at apply, not at plan.
+				ExpectError: regexp.MustCompile(`Error running apply[\s\S]*` + expectDiag("Trunk Group Not Found", groups).String()),
 			},
 			{
 				PreConfig: func() {
@@ -292,7 +325,7 @@ func TestAccFailover_trunkGroup(t *testing.T) {
 func TestAccFailover_refused(t *testing.T) {
 	env := acctest.New(t)
 	env.RequireEmulator(t)
-	trial := trialEnv(t, env)
+	trial := env.OtherAccount(t, t.Name()+" trial", "TRIAL")
 	tfresource.ParallelTest(t, tfresource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		Steps: []tfresource.TestStep{
@@ -304,11 +337,11 @@ func TestAccFailover_refused(t *testing.T) {
 			{
 				Config:      env.TrunkProviderConfig() + failoverHCL("main", "+14155550191", `{ destination = "pbx.example.com" }`),
 				PlanOnly:    true,
-				ExpectError: regexp.MustCompile(`Number Not on the SIPStation Trunk[\s\S]*\+14155550191`),
+				ExpectError: expectDiag("Number Not on the SIPStation Trunk", "+14155550191"),
 			},
 			{
 				Config:      trial.TrunkProviderConfig() + failoverHCL("main", "", `{ destination = "pbx.example.com" }`),
-				ExpectError: regexp.MustCompile(`Cannot Set Failover[\s\S]*"Trial\s+accounts\s+cannot\s+set\s+failover`),
+				ExpectError: expectDiag("Cannot Set Failover", `"Trial accounts cannot set failover`),
 			},
 		},
 	})
@@ -321,7 +354,7 @@ func TestAccFailover_refused(t *testing.T) {
 func TestAccFailover_leftTrunk(t *testing.T) {
 	env := acctest.New(t)
 	env.RequireEmulator(t)
-	trunkNumbers(t, env, "+14155550192")
+	env.OrderLocalNumbers(t, "+14155550192")
 	rec := &diagRecorder{}
 	tfresource.ParallelTest(t, tfresource.TestCase{
 		ProtoV6ProviderFactories: rec.factories(),

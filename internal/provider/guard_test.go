@@ -51,8 +51,8 @@ func completedPort(n *sipstation.Number) {
 func stateOf(t *testing.T, n *sipstation.Number) *numberModel {
 	t.Helper()
 	m := &numberModel{}
-	if diags := m.fromAPI(context.Background(), n, true); diags.HasError() {
-		t.Fatalf("fromAPI: %v", diags)
+	if diags := m.sharedFromAPI(context.Background(), n, true); diags.HasError() {
+		t.Fatalf("sharedFromAPI: %v", diags)
 	}
 	return m
 }
@@ -106,7 +106,12 @@ func TestGuardPlan(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
 			var diags diag.Diagnostics
-			guardPlan(stateOf(t, testNumber(tt.number)), "sipstation_did", tt.destroying, &diags)
+			state := stateOf(t, testNumber(tt.number))
+			if tt.destroying {
+				guardDestroyPlan(context.Background(), state, "sipstation_did", &diags)
+			} else {
+				warnBilledAfterPortOut(context.Background(), state, &diags)
+			}
 
 			var gotErrors, gotWarnings []string
 			for _, d := range diags {
@@ -126,46 +131,6 @@ func TestGuardPlan(t *testing.T) {
 			}
 			if diff := cmp.Diff(tt.wantWarnings, gotWarnings); diff != "" {
 				t.Errorf("warnings (-want +got):\n%s", diff)
-			}
-		})
-	}
-}
-
-func TestPortOutInfoFromAPI(t *testing.T) {
-	t.Parallel()
-	tests := []struct {
-		name   string
-		number *sipstation.Number
-		want   portOutInfo
-	}{
-		{
-			name:   "confirmed FOC date",
-			number: testNumber(pendingPort),
-			want:   portOutInfo{number: "+14155550123", carrier: "Acme Telecom", focDate: "2026-03-02"},
-		},
-		{
-			name: "requested date until confirmed",
-			number: testNumber(func(n *sipstation.Number) {
-				pendingPort(n)
-				n.PortOut.FOCDate = ""
-			}),
-			want: portOutInfo{number: "+14155550123", carrier: "Acme Telecom", focDate: "2026-03-01"},
-		},
-		{
-			name:   "no port-out block",
-			number: testNumber(func(n *sipstation.Number) { n.Status = sipstation.StatusPortOutPending }),
-			want:   portOutInfo{number: "+14155550123", carrier: "an unnamed carrier", focDate: "not yet set"},
-		},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			t.Parallel()
-			if diff := cmp.Diff(tt.want, portOutInfoFromAPI(tt.number), cmp.AllowUnexported(portOutInfo{})); diff != "" {
-				t.Errorf("portOutInfoFromAPI (-want +got):\n%s", diff)
-			}
-			// State written by a refresh must say the same.
-			if diff := cmp.Diff(tt.want, stateOf(t, tt.number).portOutInfo(), cmp.AllowUnexported(portOutInfo{})); diff != "" {
-				t.Errorf("state portOutInfo (-want +got):\n%s", diff)
 			}
 		})
 	}

@@ -28,6 +28,8 @@ var (
 // LocationResource is sipstation_location: one billed location of the account.
 type LocationResource struct {
 	client *sipstation.Client
+	// ledger records that this walk refreshed a location (number_ledger.go).
+	ledger *numberLedger
 }
 
 // NewLocationResource returns the sipstation_location resource.
@@ -167,9 +169,11 @@ func (r *LocationResource) Schema(_ context.Context, _ resource.SchemaRequest, r
 
 // Configure receives the API client.
 func (r *LocationResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
-	client, diags := clientFromProviderData(req.ProviderData)
+	pd, diags := v1ProviderData(req.ProviderData)
 	resp.Diagnostics.Append(diags...)
-	r.client = client
+	if pd != nil {
+		r.client, r.ledger = pd.v1, pd.ledger
+	}
 }
 
 // Create creates the location.
@@ -213,7 +217,7 @@ func (r *LocationResource) Read(ctx context.Context, req resource.ReadRequest, r
 
 	// A walk that refreshes a location refreshes every number in state too,
 	// which the area-code warning waits for (numberLedger.unseen).
-	ledgerFor(r.client).sawLocationRefresh()
+	r.ledger.sawLocationRefresh()
 	id := state.ID.ValueString()
 	loc, err := r.client.GetLocation(ctx, id)
 	switch {
@@ -330,7 +334,7 @@ func (r *LocationResource) billedNumbers(ctx context.Context, locationID string)
 		switch {
 		case n.BilledAfterPortOut():
 			line += ": ported out, still billed until cancelled"
-		case portOutPending(&n):
+		case n.PortOutPending():
 			info := portOutInfoFromAPI(&n)
 			line += fmt.Sprintf(": being ported out to %s (FOC date %s)", info.carrier, info.focDate)
 			pending = append(pending, n.Number)

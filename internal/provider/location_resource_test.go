@@ -125,25 +125,20 @@ func TestAccLocation_closeRefusedWhileBilled(t *testing.T) {
 						return err
 					}
 					// A number ordered outside this configuration.
-					order := sipstation.NumberOrder{Type: sipstation.TypeLocal, Number: "+14155550142"}
-					if code := env.Do(t, "POST", "/v1/locations/"+id+"/numbers", order, nil); code != 201 {
-						return fmt.Errorf("order a number outside Terraform: status %d", code)
-					}
+					env.OrderNumber(t, id, sipstation.NumberOrder{Type: sipstation.TypeLocal, Number: "+14155550142"})
 					return nil
 				},
 			},
 			{
 				Config:      env.ProviderConfig(),
-				ExpectError: regexp.MustCompile(`Location Still Has Billed Numbers[\s\S]*\+14155550142 \(local, active, 1\.50 a\s+month\)`),
+				ExpectError: expectDiag("Location Still Has Billed Numbers", "+14155550142 (local, active, 1.50 a month)"),
 			},
 			{
 				PreConfig: func() {
 					if loc, code := apiLocation(t, env, id); code != 200 || loc.Status != sipstation.LocationActive {
 						t.Fatalf("after the refused close the location is %d %q, want active", code, loc.Status)
 					}
-					if code := env.Do(t, "DELETE", "/v1/numbers/"+url.PathEscape("+14155550142"), nil, nil); code != 200 {
-						t.Fatalf("cancel the number outside Terraform: status %d", code)
-					}
+					env.CancelNumber(t, "+14155550142")
 				},
 				Config: env.ProviderConfig(),
 				Check: func(*terraform.State) error {
@@ -178,9 +173,7 @@ func TestAccLocation_closedOutside(t *testing.T) {
 			},
 			{
 				PreConfig: func() {
-					if code := env.Do(t, "DELETE", "/v1/locations/"+url.PathEscape(id), nil, nil); code != 200 {
-						t.Fatalf("close the location outside Terraform: status %d", code)
-					}
+					env.CloseLocation(t, id)
 					rec.reset()
 				},
 				Config:             config,

@@ -5,7 +5,7 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-framework/function"
 
-	"github.com/sipstation-community/terraform-provider-sipstation/internal/sipstation"
+	"github.com/sipstation-community/terraform-provider-sipstation/internal/phonenumber"
 )
 
 var _ function.Function = &NormalizeNumberFunction{}
@@ -55,7 +55,7 @@ func (f *NormalizeNumberFunction) Run(ctx context.Context, req function.RunReque
 	if resp.Error != nil {
 		return
 	}
-	e164, err := sipstation.NormalizeNumber(input)
+	e164, err := phonenumber.Normalize(input)
 	if err != nil {
 		resp.Error = function.NewArgumentFuncError(0, err.Error())
 		return

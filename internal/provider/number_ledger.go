@@ -22,13 +22,10 @@ package provider
 
 import (
 	"context"
-	"runtime"
-	"strings"
 	"sync"
 	"time"
-	"weak"
 
-	"github.com/sipstation-community/terraform-provider-sipstation/internal/sipstation"
+	"github.com/sipstation-community/terraform-provider-sipstation/internal/phonenumber"
 )
 
 // taintedWait bounds how long the plan of a new area-code order waits for
@@ -38,15 +35,7 @@ import (
 // long is taken for tainted (the plan then fails, which is always safe).
 const taintedWait = 5 * time.Second
 
-// pendingOrderPrefix starts the id of a pending order: a resource whose
-// order was sent but never answered (see Create). The rest is the order's
-// idempotency key.
-const pendingOrderPrefix = "pending-order:"
-
-// isPendingOrder reports whether id is a pending order's, not a number's.
-func isPendingOrder(id string) bool { return strings.HasPrefix(id, pendingOrderPrefix) }
-
-// numberLedger is one walk's record; see ledgerFor.
+// numberLedger is one walk's record; see newNumberLedger.
 type numberLedger struct {
 	mu sync.Mutex
 	// refreshed holds the numbers Read refreshed in this walk, by E.164;
@@ -93,29 +82,10 @@ func (o *pendingOrder) settle() {
 	}
 }
 
-// ledgers holds one ledger per configured client: Terraform configures the
-// provider once per walk, so a client is a walk. A ledger goes when its
-// client does.
-var (
-	ledgersMu sync.Mutex
-	ledgers   = map[weak.Pointer[sipstation.Client]]*numberLedger{}
-)
-
-func ledgerFor(c *sipstation.Client) *numberLedger {
-	key := weak.Make(c)
-	ledgersMu.Lock()
-	defer ledgersMu.Unlock()
-	l, ok := ledgers[key]
-	if !ok {
-		l = &numberLedger{refreshed: map[string]*refreshedNumber{}, planned: map[string]bool{}, changed: make(chan struct{})}
-		ledgers[key] = l
-		runtime.AddCleanup(c, func(k weak.Pointer[sipstation.Client]) {
-			ledgersMu.Lock()
-			defer ledgersMu.Unlock()
-			delete(ledgers, k)
-		}, key)
-	}
-	return l
+// newNumberLedger returns the ledger of one walk: the provider's Configure
+// makes one and hands it to every resource in its providerData.
+func newNumberLedger() *numberLedger {
+	return &numberLedger{refreshed: map[string]*refreshedNumber{}, planned: map[string]bool{}, changed: make(chan struct{})}
 }
 
 // sawRefresh records that Read refreshed number, held at locationID.
@@ -211,7 +181,7 @@ func (l *numberLedger) unseen(ctx context.Context, numbers []string, wait time.D
 // waiting up to wait for them.
 func (l *numberLedger) unplanned(ctx context.Context, locationID, areaCode string, wait time.Duration) []string {
 	return l.waitPlanned(ctx, wait, func(e *refreshedNumber) bool {
-		return e.locationID == locationID && sipstation.AreaCode(e.number) == areaCode
+		return e.locationID == locationID && phonenumber.AreaCode(e.number) == areaCode
 	})
 }
 

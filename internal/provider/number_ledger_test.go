@@ -12,7 +12,7 @@ import (
 
 func TestNumberLedgerUnplanned(t *testing.T) {
 	t.Parallel()
-	l := ledgerFor(&sipstation.Client{})
+	l := newNumberLedger()
 	l.sawRefresh("+12125550100", "loc_a") // tainted: never planned
 	l.sawRefresh("+12125550101", "loc_a") // planned while the order waits
 	l.sawRefresh("+12125550102", "loc_a") // planned before
@@ -41,7 +41,7 @@ func TestNumberLedgerUnplanned(t *testing.T) {
 
 func TestNumberLedgerClaimPendingOrder(t *testing.T) {
 	t.Parallel()
-	l := ledgerFor(&sipstation.Client{})
+	l := newNumberLedger()
 	l.sawPendingOrder(pendingOrder{key: "k1", locationID: "loc_a", apiType: sipstation.TypeLocal, areaCode: "212"})
 	l.sawPendingOrder(pendingOrder{key: "k1", locationID: "loc_a", apiType: sipstation.TypeLocal, areaCode: "212"}) // seen twice
 	l.sawPendingOrder(pendingOrder{key: "k2", locationID: "loc_a", apiType: sipstation.TypeLocal, number: "+14155550100"})
@@ -64,7 +64,7 @@ func TestNumberLedgerClaimPendingOrder(t *testing.T) {
 // is not taken for unplanned.
 func TestNumberLedgerPlannedBeforeRefresh(t *testing.T) {
 	t.Parallel()
-	l := ledgerFor(&sipstation.Client{})
+	l := newNumberLedger()
 	l.sawPlan("+12125550100")
 	l.sawRefresh("+12125550100", "loc_a")
 	if got := l.unplanned(context.Background(), "loc_a", "212", time.Minute); len(got) != 0 {
@@ -81,7 +81,7 @@ func TestNumberLedgerUnseen(t *testing.T) {
 	held := []string{"+12125550100", "+12125550101", "+12125550102"}
 
 	// Without refresh nothing is waited for: what was planned so far is known.
-	l := ledgerFor(&sipstation.Client{})
+	l := newNumberLedger()
 	l.sawPlan("+12125550100")
 	began := time.Now()
 	if diff := cmp.Diff(held[1:], l.unseen(context.Background(), held, time.Minute)); diff != "" || time.Since(began) > time.Second {
@@ -90,7 +90,7 @@ func TestNumberLedgerUnseen(t *testing.T) {
 
 	// With refresh: waits for the numbers refreshed later, and the deadline
 	// is one for the walk.
-	l = ledgerFor(&sipstation.Client{})
+	l = newNumberLedger()
 	l.sawLocationRefresh()
 	l.sawRefresh("+12125550100", "loc_a")
 	go func() {
@@ -112,7 +112,7 @@ func TestNumberLedgerUnseen(t *testing.T) {
 
 func TestNumberLedgerUnsettledOrders(t *testing.T) {
 	t.Parallel()
-	l := ledgerFor(&sipstation.Client{})
+	l := newNumberLedger()
 	l.sawPendingOrder(pendingOrder{key: "claimed", locationID: "loc_a", apiType: sipstation.TypeLocal, areaCode: "212"})
 	l.sawPendingOrder(pendingOrder{key: "destroyed", locationID: "loc_a", apiType: sipstation.TypeLocal, areaCode: "212"})
 	l.sawPendingOrder(pendingOrder{key: "changed", locationID: "loc_a", apiType: sipstation.TypeLocal, areaCode: "303"})
@@ -131,7 +131,7 @@ func TestNumberLedgerUnsettledOrders(t *testing.T) {
 		t.Errorf("returned after %s, before the wait was over", took)
 	}
 	// One planned before its refresh (Terraform 1.9 to 1.11) is settled.
-	l = ledgerFor(&sipstation.Client{})
+	l = newNumberLedger()
 	l.sawPlan(pendingOrderPrefix + "early")
 	l.sawPendingOrder(pendingOrder{key: "early", locationID: "loc_a", apiType: sipstation.TypeLocal, areaCode: "212"})
 	if got := l.unsettledOrders(context.Background(), time.Minute); len(got) != 0 {

@@ -222,7 +222,7 @@ func (d *NumbersDataSource) Read(ctx context.Context, req datasource.ReadRequest
 		if !data.BilledAfterPortOut.IsNull() && n.BilledAfterPortOut() != data.BilledAfterPortOut.ValueBool() {
 			continue
 		}
-		m, diags := newNumberDataModel(n)
+		m, diags := newNumberDataModel(ctx, n)
 		resp.Diagnostics.Append(diags...)
 		data.Numbers = append(data.Numbers, m)
 	}
@@ -232,8 +232,8 @@ func (d *NumbersDataSource) Read(ctx context.Context, req datasource.ReadRequest
 	resp.Diagnostics.Append(resp.State.Set(ctx, &data)...)
 }
 
-func newNumberDataModel(n sipstation.Number) (numberDataModel, diag.Diagnostics) {
-	portOut, diags := portOutObject(n.PortOut)
+func newNumberDataModel(ctx context.Context, n sipstation.Number) (numberDataModel, diag.Diagnostics) {
+	portOut, diags := portOutObject(ctx, &n)
 	return numberDataModel{
 		Number:          types.StringValue(n.Number),
 		Type:            types.StringValue(n.Type),

@@ -1,7 +1,6 @@
 package provider
 
 import (
-	"context"
 	"fmt"
 	"regexp"
 	"testing"
@@ -29,17 +28,16 @@ func TestAccNumbersDataSource_inventoryAndFilters(t *testing.T) {
 	t.Parallel()
 	env := acctest.New(t)
 	env.RequireEmulator(t)
-	api := newOutsideTerraform(t, env)
 
 	// Everything here is ordered outside Terraform: the inventory must show
 	// numbers no configuration declares.
-	hq := api.location("HQ")
-	branch := api.location("Branch")
-	main := api.order(hq.ID, sipstation.NumberOrder{Type: sipstation.TypeLocal, Number: "+14155550101", Description: "Main line"})
-	fax := api.order(hq.ID, sipstation.NumberOrder{Type: sipstation.TypeLocal, Number: "+14155550102", Description: "Fax"})
-	leaving := api.order(hq.ID, sipstation.NumberOrder{Type: sipstation.TypeLocal, Number: "+14155550103", Description: "Old sales"})
-	tollFree := api.order(hq.ID, sipstation.NumberOrder{Type: sipstation.TypeTollFree, Number: "+18005550104", Description: "Support"})
-	other := api.order(branch.ID, sipstation.NumberOrder{Type: sipstation.TypeLocal, Number: "+12125550105", Description: "Branch"})
+	hq := env.CreateLocation(t, "HQ")
+	branch := env.CreateLocation(t, "Branch")
+	main := env.OrderNumber(t, hq.ID, sipstation.NumberOrder{Type: sipstation.TypeLocal, Number: "+14155550101", Description: "Main line"})
+	fax := env.OrderNumber(t, hq.ID, sipstation.NumberOrder{Type: sipstation.TypeLocal, Number: "+14155550102", Description: "Fax"})
+	leaving := env.OrderNumber(t, hq.ID, sipstation.NumberOrder{Type: sipstation.TypeLocal, Number: "+14155550103", Description: "Old sales"})
+	tollFree := env.OrderNumber(t, hq.ID, sipstation.NumberOrder{Type: sipstation.TypeTollFree, Number: "+18005550104", Description: "Support"})
+	other := env.OrderNumber(t, branch.ID, sipstation.NumberOrder{Type: sipstation.TypeLocal, Number: "+12125550105", Description: "Branch"})
 
 	ported := env.RequestPortOut(t, "Gaining Telecom", "", leaving.Number)
 	env.CompletePortOut(t, ported.ID)
@@ -156,11 +154,10 @@ func TestAccNumbersDataSource_billedAfterPortOutFailsThePlan(t *testing.T) {
 	t.Parallel()
 	env := acctest.New(t)
 	env.RequireEmulator(t)
-	api := newOutsideTerraform(t, env)
 
-	hq := api.location("HQ")
-	api.order(hq.ID, sipstation.NumberOrder{Type: sipstation.TypeLocal, Number: "+16175550110"})
-	leaving := api.order(hq.ID, sipstation.NumberOrder{Type: sipstation.TypeLocal, Number: "+16175550111"})
+	hq := env.CreateLocation(t, "HQ")
+	env.OrderNumber(t, hq.ID, sipstation.NumberOrder{Type: sipstation.TypeLocal, Number: "+16175550110"})
+	leaving := env.OrderNumber(t, hq.ID, sipstation.NumberOrder{Type: sipstation.TypeLocal, Number: "+16175550111"})
 
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
@@ -185,9 +182,7 @@ func TestAccNumbersDataSource_billedAfterPortOutFailsThePlan(t *testing.T) {
 				// Cancelling the ported number stops the billing and clears
 				// the gate.
 				PreConfig: func() {
-					if err := api.client.CancelNumber(context.Background(), leaving.Number); err != nil {
-						t.Fatalf("cancel %s after its port-out: %v", leaving.Number, err)
-					}
+					env.CancelNumber(t, leaving.Number)
 				},
 				Config: env.ProviderConfig() + billedAfterPortOutGate,
 				ConfigStateChecks: []statecheck.StateCheck{
@@ -215,7 +210,7 @@ func TestAccNumbersDataSource_invalidFilters(t *testing.T) {
 			},
 			{
 				Config:      env.ProviderConfig() + `data "sipstation_numbers" "x" { location_id = "loc_does_not_exist" }`,
-				ExpectError: regexp.MustCompile(`(?s)Cannot List Numbers.*"loc_does_not_exist" was not found in this\s+account`),
+				ExpectError: expectDiag("Cannot List Numbers", `"loc_does_not_exist"`),
 			},
 		},
 	})

@@ -17,6 +17,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
+	"github.com/sipstation-community/terraform-provider-sipstation/internal/phonenumber"
 	"github.com/sipstation-community/terraform-provider-sipstation/internal/sipstation"
 )
 
@@ -205,7 +206,7 @@ func (d *PortOutDetailsDataSource) ValidateConfig(ctx context.Context, req datas
 		if !ok || s.IsNull() || s.IsUnknown() {
 			continue
 		}
-		e164, err := sipstation.NormalizeNumber(s.ValueString())
+		e164, err := phonenumber.Normalize(s.ValueString())
 		if err != nil {
 			continue // its validator reports it
 		}
@@ -259,7 +260,7 @@ func (d *PortOutDetailsDataSource) Read(ctx context.Context, req datasource.Read
 	others := map[string]string{} // names of the account's other locations, read once each
 	for i, s := range given {
 		at := path.Root("numbers").AtListIndex(i)
-		e164, err := sipstation.NormalizeNumber(s)
+		e164, err := phonenumber.Normalize(s)
 		if err != nil { // the validator refused it already; never reached
 			resp.Diagnostics.AddAttributeError(at, "Invalid Phone Number", capitalize(err.Error())+".")
 			continue
@@ -324,7 +325,7 @@ func (d *PortOutDetailsDataSource) checkNumber(ctx context.Context, e164 string,
 			fmt.Sprintf("SIPStation did not answer about %s, so it cannot be checked for the LOA. Plan again once "+
 				"the API answers.\n\n%v", e164, err))
 		return nil, false
-	case n.Status == sipstation.StatusCancelled:
+	case n.Gone():
 		diags.AddAttributeError(at, "Number Not in This Account",
 			fmt.Sprintf("%s was cancelled: SIPStation no longer holds it, so it cannot be ported away. Remove it "+
 				"from numbers.", e164))
@@ -337,7 +338,7 @@ func (d *PortOutDetailsDataSource) checkNumber(ctx context.Context, e164 string,
 				"location %s first (its location_id), or remove it from numbers.",
 				e164, d.locationLabel(ctx, n.LocationID, others), location.ID, location.Name, n.LocationID, location.ID))
 		return nil, false
-	case portOutPending(n):
+	case n.PortOutPending():
 		info := portOutInfoFromAPI(n)
 		diags.AddAttributeError(at, "Port-Out Already Pending",
 			fmt.Sprintf("%s is already being ported out to %s (FOC date %s): that request is under way, and the "+

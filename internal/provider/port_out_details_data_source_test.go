@@ -2,14 +2,10 @@ package provider
 
 import (
 	"bytes"
-	"context"
 	"encoding/json"
 	"fmt"
 	"io"
 	"net/http"
-	"net/http/httptest"
-	"net/http/httputil"
-	"net/url"
 	"regexp"
 	"strconv"
 	"strings"
@@ -39,20 +35,6 @@ func parenthesized(e164 string) string {
 	return "(" + e164[2:5] + ") " + e164[5:8] + "-" + e164[8:]
 }
 
-// kitHCL is a sipstation_port_out_details "kit" block.
-func kitHCL(locationID string, numbers []string, extra string) string {
-	quoted := make([]string, len(numbers))
-	for i, n := range numbers {
-		quoted[i] = strconv.Quote(n)
-	}
-	return fmt.Sprintf(`
-data "sipstation_port_out_details" "kit" {
-  location_id = %q
-  numbers     = [%s]
-%s}
-`, locationID, strings.Join(quoted, ", "), extra)
-}
-
 // wantFeeFreeFrom is the first date a port of a number activated at
 // activated completes without the early fee: 90 days later, rounded up to a
 // whole day.
@@ -72,17 +54,16 @@ func TestAccPortOutDetailsDataSource_kit(t *testing.T) {
 	t.Parallel()
 	env := acctest.New(t)
 	env.RequireEmulator(t)
-	api := newOutsideTerraform(t, env)
 
-	loc := api.location("HQ")
-	older := api.order(loc.ID, sipstation.NumberOrder{Type: sipstation.TypeLocal, AreaCode: "415"})
-	tollFree := api.order(loc.ID, sipstation.NumberOrder{Type: sipstation.TypeTollFree, Number: "+18885550177"})
+	loc := env.CreateLocation(t, "HQ")
+	older := env.OrderNumber(t, loc.ID, sipstation.NumberOrder{Type: sipstation.TypeLocal, AreaCode: "415"})
+	tollFree := env.OrderNumber(t, loc.ID, sipstation.NumberOrder{Type: sipstation.TypeTollFree, Number: "+18885550177"})
 	env.Advance(t, 91*24*time.Hour)
-	newer := api.order(loc.ID, sipstation.NumberOrder{Type: sipstation.TypeLocal, AreaCode: "303"})
+	newer := env.OrderNumber(t, loc.ID, sipstation.NumberOrder{Type: sipstation.TypeLocal, AreaCode: "303"})
 	// The port completes today on the emulator's clock: the day it
 	// activated the newer number.
 	portDate := newer.ActivatedAt.UTC().Format(time.DateOnly)
-	latest, ok := newestStatement(api.statements(loc.ID))
+	latest, ok := newestStatement(env.Statements(t, loc.ID))
 	if !ok {
 		t.Fatal("after 91 days the emulator issued no statement")
 	}
@@ -170,9 +151,8 @@ func TestAccPortOutDetailsDataSource_newLocation(t *testing.T) {
 	t.Parallel()
 	env := acctest.New(t)
 	env.RequireEmulator(t)
-	api := newOutsideTerraform(t, env)
-	loc := api.location("New office")
-	did := api.order(loc.ID, sipstation.NumberOrder{Type: sipstation.TypeLocal, AreaCode: "512"})
+	loc := env.CreateLocation(t, "New office")
+	did := env.OrderNumber(t, loc.ID, sipstation.NumberOrder{Type: sipstation.TypeLocal, AreaCode: "512"})
 	const ds = "data.sipstation_port_out_details.kit"
 
 	rec := &diagRecorder{}
@@ -213,7 +193,7 @@ func TestAccPortOutDetailsDataSource_newLocation(t *testing.T) {
 		t.Fatalf("the warning names no date:\n%s", warned[0].Detail)
 	}
 	env.Advance(t, aMonth)
-	issued := api.statements(loc.ID)
+	issued := env.Statements(t, loc.ID)
 	if len(issued) != 1 || issued[0].Date != m[1] {
 		t.Fatalf("the warning said the first statement falls due on %s; the emulator issued %+v", m[1], issued)
 	}
@@ -226,28 +206,19 @@ func TestAccPortOutDetailsDataSource_refusals(t *testing.T) {
 	t.Parallel()
 	env := acctest.New(t)
 	env.RequireEmulator(t)
-	api := newOutsideTerraform(t, env)
-	ctx := context.Background()
 
-	hq := api.location("HQ")
-	branch := api.location("Branch")
-	good := api.order(hq.ID, sipstation.NumberOrder{Type: sipstation.TypeLocal, AreaCode: "212"})
-	onBranch := api.order(branch.ID, sipstation.NumberOrder{Type: sipstation.TypeLocal, AreaCode: "415"})
-	cancelled := api.order(hq.ID, sipstation.NumberOrder{Type: sipstation.TypeLocal, AreaCode: "206"})
-	if err := api.client.CancelNumber(ctx, cancelled.Number); err != nil {
-		t.Fatal(err)
-	}
-	ported := api.order(hq.ID, sipstation.NumberOrder{Type: sipstation.TypeLocal, AreaCode: "303"})
+	hq := env.CreateLocation(t, "HQ")
+	branch := env.CreateLocation(t, "Branch")
+	good := env.OrderNumber(t, hq.ID, sipstation.NumberOrder{Type: sipstation.TypeLocal, AreaCode: "212"})
+	onBranch := env.OrderNumber(t, branch.ID, sipstation.NumberOrder{Type: sipstation.TypeLocal, AreaCode: "415"})
+	cancelled := env.OrderNumber(t, hq.ID, sipstation.NumberOrder{Type: sipstation.TypeLocal, AreaCode: "206"})
+	env.CancelNumber(t, cancelled.Number)
+	ported := env.OrderNumber(t, hq.ID, sipstation.NumberOrder{Type: sipstation.TypeLocal, AreaCode: "303"})
 	env.CompletePortOut(t, env.RequestPortOut(t, "Other Telecom", "", ported.Number).ID)
-	pending := api.order(hq.ID, sipstation.NumberOrder{Type: sipstation.TypeTollFree, Number: "+18005550150"})
+	pending := env.OrderNumber(t, hq.ID, sipstation.NumberOrder{Type: sipstation.TypeTollFree, Number: "+18005550150"})
 	po := env.RequestPortOut(t, gainingCarrier, "", pending.Number)
-	otherKey := env.CreateAccount(t, "Someone else")
-	otherClient, err := sipstation.New(sipstation.Config{Endpoint: env.Endpoint, APIKey: otherKey})
-	if err != nil {
-		t.Fatal(err)
-	}
-	otherAccount := outsideTerraform{t: t, client: otherClient}
-	theirs := otherAccount.order(otherAccount.location("Theirs").ID, sipstation.NumberOrder{Type: sipstation.TypeLocal, AreaCode: "702"})
+	other := env.OtherAccount(t, "Someone else", "")
+	theirs := other.OrderNumber(t, other.CreateLocation(t, "Theirs").ID, sipstation.NumberOrder{Type: sipstation.TypeLocal, AreaCode: "702"})
 	const neverHeld = "+16175550188"
 
 	numbers := []string{good.Number, onBranch.Number, cancelled.Number, ported.Number, pending.Number, theirs.Number, neverHeld}
@@ -256,7 +227,7 @@ func TestAccPortOutDetailsDataSource_refusals(t *testing.T) {
 		ProtoV6ProviderFactories: rec.factories(),
 		Steps: []resource.TestStep{{
 			Config:      env.ProviderConfig() + kitHCL(hq.ID, numbers, ""),
-			ExpectError: regexp.MustCompile(`Port-Out Already Pending`),
+			ExpectError: expectDiag("Port-Out Already Pending"),
 		}},
 	})
 
@@ -330,7 +301,7 @@ func TestAccPortOutDetailsDataSource_planTimeErrors(t *testing.T) {
 			{
 				Config: env.ProviderConfig() + kitHCL("loc_1",
 					[]string{"415-555-01", "+44 20 7946 0958", "4155550123", "(415) 555-0123", "415-555-0123 ext 2"}, ""),
-				ExpectError: regexp.MustCompile(`Invalid Phone Number`),
+				ExpectError: expectDiag("Invalid Phone Number"),
 			},
 			{
 				Config:      env.ProviderConfig() + kitHCL("loc_1", []string{}, ""),
@@ -338,7 +309,7 @@ func TestAccPortOutDetailsDataSource_planTimeErrors(t *testing.T) {
 			},
 			{
 				Config:      env.ProviderConfig() + kitHCL("loc_does_not_exist", []string{"+14155550123"}, ""),
-				ExpectError: regexp.MustCompile(`(?s)Cannot Read Port-Out Details.*"loc_does_not_exist" was not found in\s+this\s+account`),
+				ExpectError: expectDiag("Cannot Read Port-Out Details", `"loc_does_not_exist"`),
 			},
 		},
 	})
@@ -381,7 +352,7 @@ func TestAccPortOutDetailsDataSource_portDateInPast(t *testing.T) {
 		ProtoV6ProviderFactories: rec.factories(),
 		Steps: []resource.TestStep{{
 			Config:      env.ProviderConfig() + kitHCL("loc_1", []string{"+14155550123"}, fmt.Sprintf("  port_date   = %q\n", yesterday)),
-			ExpectError: regexp.MustCompile(`Date in the Past[\s\S]*` + yesterday + ` is before today[\s\S]*FOC date`),
+			ExpectError: expectDiag("Date in the Past", yesterday),
 		}},
 	})
 	if n := rec.count("data-read"); n != 0 {
@@ -404,13 +375,8 @@ func (b *locationBlanker) set(fields ...string) {
 }
 
 func newLocationBlanker(t *testing.T, env *acctest.Env) (*locationBlanker, string) {
-	target, err := url.Parse(env.Endpoint)
-	if err != nil {
-		t.Fatalf("parse endpoint: %v", err)
-	}
 	b := &locationBlanker{}
-	rp := httputil.NewSingleHostReverseProxy(target)
-	rp.ModifyResponse = func(resp *http.Response) error {
+	return b, env.Proxy(t, nil, func(resp *http.Response) error {
 		if resp.Request.Method != http.MethodGet || !strings.HasPrefix(resp.Request.URL.Path, "/v1/locations/") ||
 			strings.Count(resp.Request.URL.Path, "/") != 3 || resp.StatusCode != http.StatusOK {
 			return nil
@@ -442,10 +408,7 @@ func newLocationBlanker(t *testing.T, env *acctest.Env) (*locationBlanker, strin
 		resp.ContentLength = int64(len(out))
 		resp.Header.Set("Content-Length", strconv.Itoa(len(out)))
 		return nil
-	}
-	srv := httptest.NewServer(rp)
-	t.Cleanup(srv.Close)
-	return b, srv.URL
+	})
 }
 
 // TestAccPortOutDetailsDataSource_missingLOADetails: a location with no
@@ -455,11 +418,10 @@ func TestAccPortOutDetailsDataSource_missingLOADetails(t *testing.T) {
 	t.Parallel()
 	env := acctest.New(t)
 	env.RequireEmulator(t)
-	api := newOutsideTerraform(t, env)
-	loc := api.location("Web store")
-	did := api.order(loc.ID, sipstation.NumberOrder{Type: sipstation.TypeLocal, AreaCode: "720"})
+	loc := env.CreateLocation(t, "Web store")
+	did := env.OrderNumber(t, loc.ID, sipstation.NumberOrder{Type: sipstation.TypeLocal, AreaCode: "720"})
 	blanker, endpoint := newLocationBlanker(t, env)
-	config := fmt.Sprintf("provider \"sipstation\" {\n  endpoint = %q\n  api_key  = %q\n}\n", endpoint, env.APIKey) +
+	config := env.ProviderConfig(acctest.Set("endpoint", endpoint)) +
 		kitHCL(loc.ID, []string{did.Number}, "")
 	const ds = "data.sipstation_port_out_details.kit"
 

@@ -2,8 +2,8 @@ package provider
 
 import (
 	"context"
-	"os"
-	"runtime/debug"
+	"fmt"
+	"iter"
 	"sync/atomic"
 	"time"
 
@@ -13,7 +13,8 @@ import (
 
 // ProtocolServer is the provider as Terraform talks to it: the framework's
 // protocol 6 server, with every request's context released when the
-// request returns.
+// request returns (or, for a streamed answer such as a list's results, when
+// Terraform has read the stream).
 //
 // Why: terraform-plugin-framework (v1.19.0, internal/proto6server/serve.go,
 // registerContext) keeps the cancel function of every request's context
@@ -30,57 +31,70 @@ func ProtocolServer(version string) func() (tfprotov6.ProviderServer, error) {
 		if err != nil {
 			return nil, err
 		}
-		return releasingServer{s}, nil
-	}
-}
-
-// PrepareProcess sets up the provider process before it serves: the
-// plugin SDK's own logs off when Terraform would throw them away, and a
-// garbage collector paced for a short-lived process that holds little.
-func PrepareProcess() error {
-	// The collector: the provider's live heap stays small (a location's
-	// numbers, the request in flight) while every request allocates a lot
-	// in the framework, so at Go's default pace it collects many times a
-	// second: a sixth of the CPU of a plan. Collecting at 5x the live heap
-	// instead of 2x costs tens of MB. A GOGC the user set wins.
-	if os.Getenv("GOGC") == "" {
-		debug.SetGCPercent(400)
-	}
-	return quietSDKLogsUnlessAsked()
-}
-
-// quietSDKLogsUnlessAsked turns off the plugin SDK's own logs when
-// Terraform would throw them away.
-//
-// terraform-plugin-go and the framework format a JSON line at TRACE for
-// every step of every request whatever the settings, and Terraform parses
-// each line only to drop it unless TF_LOG or TF_LOG_PROVIDER asks for
-// provider logs: about a quarter of the provider's CPU in a plan, and
-// Terraform's parsing on top. Terraform
-// passes its environment to the provider, so the provider can see that
-// nobody asked. TF_LOG_SDK is the SDK's own setting; one already set wins.
-// The provider's own log lines (one per API request) stay.
-func quietSDKLogsUnlessAsked() error {
-	for _, name := range []string{"TF_LOG", "TF_LOG_PROVIDER", "TF_LOG_SDK"} {
-		if os.Getenv(name) != "" {
-			return nil
+		fs, ok := s.(frameworkServer)
+		if !ok {
+			return nil, fmt.Errorf("the provider cannot serve: terraform-plugin-framework's server %T lacks the list resource, action or state store calls the provider passes on", s)
 		}
+		return releasingServer{fs}, nil
 	}
-	return os.Setenv("TF_LOG_SDK", "OFF")
 }
 
-// releasingServer passes every call on with a releasingContext. It serves
-// tfprotov6.ProviderServer only: terraform-plugin-go finds list resources,
-// actions and state stores through further interfaces, which it does not
-// implement, so a provider that gains any must add their methods here.
-type releasingServer struct{ next tfprotov6.ProviderServer }
+// frameworkServer is every call terraform-plugin-framework's server answers.
+// terraform-plugin-go (v0.31.0) finds list resources, actions and state
+// stores by asserting interfaces beyond tfprotov6.ProviderServer
+// (ProviderServerWithListResource and the like), so a wrapper that served
+// only ProviderServer would hide them: `terraform query` would be told the
+// provider has no list resources. TestReleasingServer_servesAllTheFrameworkServes
+// fails when the framework's server gains a method this does not pass on.
+type frameworkServer interface {
+	tfprotov6.ProviderServer
+	tfprotov6.ListResourceServer
+	tfprotov6.ActionServer
+	tfprotov6.StateStoreServer
+}
+
+// releasingServer passes every call on with a releasingContext.
+type releasingServer struct{ next frameworkServer }
 
 // call runs f with a context that lets go of ctx when f returns.
 func call[Req, Resp any](ctx context.Context, req Req, f func(context.Context, Req) (Resp, error)) (Resp, error) {
+	rc := holding(ctx)
+	defer rc.release()
+	return f(rc, req)
+}
+
+// callStream is call for the calls whose answer Terraform reads from an
+// iterator after the call has returned (a list's results, an action's
+// events, a state's chunks). The iterator runs in the call's context, so
+// that context lets go of ctx only once the reader has drained or abandoned
+// the iterator (terraform-plugin-go ranges over it until its own context
+// is done), or at once when there is nothing to read.
+func callStream[Req, Resp, T any](ctx context.Context, req Req, f func(context.Context, Req) (*Resp, error), stream func(*Resp) *iter.Seq[T]) (*Resp, error) {
+	rc := holding(ctx)
+	handedOver := false
+	defer func() {
+		if !handedOver {
+			rc.release()
+		}
+	}()
+	resp, err := f(rc, req)
+	if err != nil || resp == nil || *stream(resp) == nil {
+		return resp, err
+	}
+	seq := *stream(resp)
+	*stream(resp) = func(yield func(T) bool) {
+		defer rc.release()
+		seq(yield)
+	}
+	handedOver = true
+	return resp, nil
+}
+
+// holding returns a releasingContext that is ctx until released.
+func holding(ctx context.Context) *releasingContext {
 	rc := &releasingContext{}
 	rc.parent.Store(&ctx)
-	defer rc.parent.Store(&released)
-	return f(rc, req)
+	return rc
 }
 
 // releasingContext is its parent until released, then a cancelled context
@@ -95,6 +109,8 @@ var released = func() context.Context {
 	cancel()
 	return ctx
 }()
+
+func (c *releasingContext) release() { c.parent.Store(&released) }
 
 func (c *releasingContext) ctx() context.Context { return *c.parent.Load() }
 
@@ -193,4 +209,63 @@ func (s releasingServer) CloseEphemeralResource(ctx context.Context, req *tfprot
 
 func (s releasingServer) GenerateResourceConfig(ctx context.Context, req *tfprotov6.GenerateResourceConfigRequest) (*tfprotov6.GenerateResourceConfigResponse, error) {
 	return call(ctx, req, s.next.GenerateResourceConfig)
+}
+
+func (s releasingServer) ValidateListResourceConfig(ctx context.Context, req *tfprotov6.ValidateListResourceConfigRequest) (*tfprotov6.ValidateListResourceConfigResponse, error) {
+	return call(ctx, req, s.next.ValidateListResourceConfig)
+}
+
+func (s releasingServer) ListResource(ctx context.Context, req *tfprotov6.ListResourceRequest) (*tfprotov6.ListResourceServerStream, error) {
+	return callStream(ctx, req, s.next.ListResource, func(r *tfprotov6.ListResourceServerStream) *iter.Seq[tfprotov6.ListResourceResult] {
+		return &r.Results
+	})
+}
+
+func (s releasingServer) ValidateActionConfig(ctx context.Context, req *tfprotov6.ValidateActionConfigRequest) (*tfprotov6.ValidateActionConfigResponse, error) {
+	return call(ctx, req, s.next.ValidateActionConfig)
+}
+
+func (s releasingServer) PlanAction(ctx context.Context, req *tfprotov6.PlanActionRequest) (*tfprotov6.PlanActionResponse, error) {
+	return call(ctx, req, s.next.PlanAction)
+}
+
+func (s releasingServer) InvokeAction(ctx context.Context, req *tfprotov6.InvokeActionRequest) (*tfprotov6.InvokeActionServerStream, error) {
+	return callStream(ctx, req, s.next.InvokeAction, func(r *tfprotov6.InvokeActionServerStream) *iter.Seq[tfprotov6.InvokeActionEvent] {
+		return &r.Events
+	})
+}
+
+func (s releasingServer) ValidateStateStoreConfig(ctx context.Context, req *tfprotov6.ValidateStateStoreConfigRequest) (*tfprotov6.ValidateStateStoreConfigResponse, error) {
+	return call(ctx, req, s.next.ValidateStateStoreConfig)
+}
+
+func (s releasingServer) ConfigureStateStore(ctx context.Context, req *tfprotov6.ConfigureStateStoreRequest) (*tfprotov6.ConfigureStateStoreResponse, error) {
+	return call(ctx, req, s.next.ConfigureStateStore)
+}
+
+func (s releasingServer) ReadStateBytes(ctx context.Context, req *tfprotov6.ReadStateBytesRequest) (*tfprotov6.ReadStateBytesStream, error) {
+	return callStream(ctx, req, s.next.ReadStateBytes, func(r *tfprotov6.ReadStateBytesStream) *iter.Seq[tfprotov6.ReadStateByteChunk] {
+		return &r.Chunks
+	})
+}
+
+// WriteStateBytes reads Terraform's chunks within the call, so call fits.
+func (s releasingServer) WriteStateBytes(ctx context.Context, req *tfprotov6.WriteStateBytesStream) (*tfprotov6.WriteStateBytesResponse, error) {
+	return call(ctx, req, s.next.WriteStateBytes)
+}
+
+func (s releasingServer) GetStates(ctx context.Context, req *tfprotov6.GetStatesRequest) (*tfprotov6.GetStatesResponse, error) {
+	return call(ctx, req, s.next.GetStates)
+}
+
+func (s releasingServer) DeleteState(ctx context.Context, req *tfprotov6.DeleteStateRequest) (*tfprotov6.DeleteStateResponse, error) {
+	return call(ctx, req, s.next.DeleteState)
+}
+
+func (s releasingServer) LockState(ctx context.Context, req *tfprotov6.LockStateRequest) (*tfprotov6.LockStateResponse, error) {
+	return call(ctx, req, s.next.LockState)
+}
+
+func (s releasingServer) UnlockState(ctx context.Context, req *tfprotov6.UnlockStateRequest) (*tfprotov6.UnlockStateResponse, error) {
+	return call(ctx, req, s.next.UnlockState)
 }

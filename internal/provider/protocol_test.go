@@ -3,9 +3,10 @@ package provider
 import (
 	"context"
 	"errors"
-	"os"
+	"iter"
+	"reflect"
 	"runtime"
-	"runtime/debug"
+	"strings"
 	"testing"
 	"weak"
 
@@ -58,9 +59,178 @@ func TestProtocolServer_releasesRequestContexts(t *testing.T) {
 	}
 }
 
+// TestReleasingServer_servesAllTheFrameworkServes: terraform-plugin-go finds
+// the optional calls (list resources, actions, state stores, and whatever a
+// later release adds) by asserting interfaces on the server it is given, and
+// answers "not implemented" when the assertion fails. releasingServer
+// satisfies every interface the framework's server satisfies exactly when it
+// has each of that server's methods with the same signature; comparing the
+// method sets needs no list of interfaces that could fall behind.
+func TestReleasingServer_servesAllTheFrameworkServes(t *testing.T) {
+	raw, err := providerserver.NewProtocol6WithError(New("test")())()
+	if err != nil {
+		t.Fatal(err)
+	}
+	framework := reflect.TypeOf(raw)
+	if _, ok := framework.MethodByName("ListResource"); !ok {
+		t.Fatalf("the framework's server %v has no ListResource: is this still the server list resources need?", framework)
+	}
+	wrapper := reflect.TypeFor[releasingServer]()
+	for i := range framework.NumMethod() {
+		want := framework.Method(i)
+		got, ok := wrapper.MethodByName(want.Name)
+		if !ok {
+			t.Errorf("the framework's server answers %s and releasingServer does not pass it on: Terraform would be told the provider lacks it", want.Name)
+			continue
+		}
+		if w, g := signature(want.Type), signature(got.Type); w != g {
+			t.Errorf("%s: the framework's server has %s, releasingServer %s", want.Name, w, g)
+		}
+	}
+}
+
+// signature is a method's type without its receiver.
+func signature(method reflect.Type) string {
+	in := make([]string, 0, method.NumIn()-1)
+	for i := 1; i < method.NumIn(); i++ {
+		in = append(in, method.In(i).String())
+	}
+	out := make([]string, 0, method.NumOut())
+	for i := range method.NumOut() {
+		out = append(out, method.Out(i).String())
+	}
+	return "func(" + strings.Join(in, ", ") + ") (" + strings.Join(out, ", ") + ")"
+}
+
+// streamServer answers the streamed calls with two results each, noting
+// what the call's context gives as each result is read.
+type streamServer struct {
+	frameworkServer
+	fail error // when set, the calls answer this error and no stream
+	ctx  context.Context
+	seen []any // ctx.Value(ctxKey{}) as each result was read
+}
+
+func twoResults[T any](s *streamServer, ctx context.Context) iter.Seq[T] {
+	s.ctx = ctx
+	return func(yield func(T) bool) {
+		for range 2 {
+			s.seen = append(s.seen, ctx.Value(ctxKey{}))
+			var result T
+			if !yield(result) {
+				return
+			}
+		}
+	}
+}
+
+func (s *streamServer) ListResource(ctx context.Context, _ *tfprotov6.ListResourceRequest) (*tfprotov6.ListResourceServerStream, error) {
+	if s.fail != nil {
+		s.ctx = ctx
+		return nil, s.fail
+	}
+	return &tfprotov6.ListResourceServerStream{Results: twoResults[tfprotov6.ListResourceResult](s, ctx)}, nil
+}
+
+func (s *streamServer) InvokeAction(ctx context.Context, _ *tfprotov6.InvokeActionRequest) (*tfprotov6.InvokeActionServerStream, error) {
+	if s.fail != nil {
+		s.ctx = ctx
+		return nil, s.fail
+	}
+	return &tfprotov6.InvokeActionServerStream{Events: twoResults[tfprotov6.InvokeActionEvent](s, ctx)}, nil
+}
+
+func (s *streamServer) ReadStateBytes(ctx context.Context, _ *tfprotov6.ReadStateBytesRequest) (*tfprotov6.ReadStateBytesStream, error) {
+	if s.fail != nil {
+		s.ctx = ctx
+		return nil, s.fail
+	}
+	return &tfprotov6.ReadStateBytesStream{Chunks: twoResults[tfprotov6.ReadStateByteChunk](s, ctx)}, nil
+}
+
+// count is how many results a reader takes from a stream.
+func count[T any](seq iter.Seq[T], limit int) int {
+	n := 0
+	for range seq {
+		if n++; n == limit {
+			break
+		}
+	}
+	return n
+}
+
+// The results of a list (and an action's events, a state's chunks) are read
+// after the call has returned: their context must hold until they are read,
+// and let go once the reader is done with them.
+func TestReleasingServer_streamsHoldTheirContextUntilRead(t *testing.T) {
+	streams := map[string]func(context.Context, releasingServer, int) (int, error){
+		"ListResource": func(ctx context.Context, s releasingServer, limit int) (int, error) {
+			r, err := s.ListResource(ctx, &tfprotov6.ListResourceRequest{})
+			if err != nil {
+				return 0, err
+			}
+			return count(r.Results, limit), nil
+		},
+		"InvokeAction": func(ctx context.Context, s releasingServer, limit int) (int, error) {
+			r, err := s.InvokeAction(ctx, &tfprotov6.InvokeActionRequest{})
+			if err != nil {
+				return 0, err
+			}
+			return count(r.Events, limit), nil
+		},
+		"ReadStateBytes": func(ctx context.Context, s releasingServer, limit int) (int, error) {
+			r, err := s.ReadStateBytes(ctx, &tfprotov6.ReadStateBytesRequest{})
+			if err != nil {
+				return 0, err
+			}
+			return count(r.Chunks, limit), nil
+		},
+	}
+	for name, read := range streams {
+		for _, tc := range []struct {
+			how   string
+			limit int
+		}{{"drained", 3}, {"abandoned after one result", 1}} {
+			t.Run(name+" "+tc.how, func(t *testing.T) {
+				s := &streamServer{}
+				ctx, cancel := context.WithCancel(context.WithValue(context.Background(), ctxKey{}, "request"))
+				defer cancel()
+				n, err := read(ctx, releasingServer{s}, tc.limit)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if want := min(tc.limit, 2); n != want || len(s.seen) != want {
+					t.Fatalf("read %d results (the server saw %d), want %d", n, len(s.seen), want)
+				}
+				for i, v := range s.seen {
+					if v != "request" {
+						t.Fatalf("result %d was read with the context giving %v, want the request's value: the context was let go before the stream was read", i, v)
+					}
+				}
+				if v := s.ctx.Value(ctxKey{}); v != nil {
+					t.Fatalf("once the stream was read the context still gives the request's value %v", v)
+				}
+				if !errors.Is(s.ctx.Err(), context.Canceled) {
+					t.Fatalf("once the stream was read Err() = %v, want context.Canceled", s.ctx.Err())
+				}
+			})
+		}
+		t.Run(name+" failed", func(t *testing.T) {
+			s := &streamServer{fail: errors.New("no stream")}
+			ctx := context.WithValue(context.Background(), ctxKey{}, "request")
+			if _, err := read(ctx, releasingServer{s}, 3); !errors.Is(err, s.fail) {
+				t.Fatalf("err = %v, want the server's %v", err, s.fail)
+			}
+			if v := s.ctx.Value(ctxKey{}); v != nil {
+				t.Fatalf("a call that answered no stream still holds its context (value %v)", v)
+			}
+		})
+	}
+}
+
 // captureServer keeps the context of the last call.
 type captureServer struct {
-	tfprotov6.ProviderServer
+	frameworkServer
 	ctx    context.Context
 	during error
 	value  any
@@ -103,51 +273,5 @@ func TestReleasingContext_cancelledRequest(t *testing.T) {
 	}
 	if !errors.Is(c.during, context.Canceled) {
 		t.Fatalf("a cancelled request's context gave Err() = %v during the call", c.during)
-	}
-}
-
-func TestQuietSDKLogsUnlessAsked(t *testing.T) {
-	for _, tc := range []struct {
-		name string
-		env  map[string]string
-		want string
-	}{
-		{"nobody asked", nil, "OFF"},
-		{"TF_LOG", map[string]string{"TF_LOG": "TRACE"}, ""},
-		{"TF_LOG_PROVIDER", map[string]string{"TF_LOG_PROVIDER": "DEBUG"}, ""},
-		{"TF_LOG_SDK set by the user", map[string]string{"TF_LOG_SDK": "TRACE"}, "TRACE"},
-	} {
-		t.Run(tc.name, func(t *testing.T) {
-			for _, name := range []string{"TF_LOG", "TF_LOG_PROVIDER", "TF_LOG_SDK"} {
-				t.Setenv(name, tc.env[name])
-			}
-			if err := quietSDKLogsUnlessAsked(); err != nil {
-				t.Fatal(err)
-			}
-			if got := os.Getenv("TF_LOG_SDK"); got != tc.want {
-				t.Fatalf("TF_LOG_SDK = %q, want %q", got, tc.want)
-			}
-		})
-	}
-}
-
-func TestPrepareProcess_gcPace(t *testing.T) {
-	for _, tc := range []struct {
-		gogc string
-		want int
-	}{{"", 400}, {"150", 100}} {
-		t.Run("GOGC="+tc.gogc, func(t *testing.T) {
-			t.Setenv("GOGC", tc.gogc)
-			t.Setenv("TF_LOG_SDK", "") // PrepareProcess may set it
-			prev := debug.SetGCPercent(100)
-			defer debug.SetGCPercent(prev)
-			if err := PrepareProcess(); err != nil {
-				t.Fatal(err)
-			}
-			// With GOGC set, the runtime took it at start: the pace is left alone.
-			if got := debug.SetGCPercent(100); got != tc.want {
-				t.Fatalf("GC percent %d after PrepareProcess, want %d", got, tc.want)
-			}
-		})
 	}
 }

@@ -59,10 +59,14 @@ type providerModel struct {
 }
 
 // providerData is what Configure hands every resource and data source: a
-// client per API that is configured, nil for one that is not.
+// client per API that is configured, nil for one that is not, and the
+// walk's number ledger. Terraform configures the provider once per walk
+// (the plan of `terraform plan`, or each of `terraform apply`'s plan and
+// apply), so what one providerData holds lasts one walk.
 type providerData struct {
-	v1    *sipstation.Client
-	trunk *trunk.Client
+	v1     *sipstation.Client
+	trunk  *trunk.Client
+	ledger *numberLedger
 }
 
 // New returns the constructor main.go hands to providerserver.
@@ -232,7 +236,7 @@ func (p *SipstationProvider) Configure(ctx context.Context, req provider.Configu
 				"set "+envAccountKey+" (the account key from the SIPStation portal), or `account_key`.")
 		return
 	}
-	data := &providerData{}
+	data := &providerData{ledger: newNumberLedger()}
 	if wantV1 {
 		data.v1 = p.configureV1(ctx, endpoint, apiKey, opts, noSnapshot, &resp.Diagnostics)
 		if resp.Diagnostics.HasError() {
@@ -409,14 +413,27 @@ func providerDataOf(data any) (*providerData, diag.Diagnostics) {
 // error when the provider is configured without that API, which fails the
 // plan of any configuration that uses one.
 func clientFromProviderData(data any) (*sipstation.Client, diag.Diagnostics) {
+	pd, diags := v1ProviderData(data)
+	if pd == nil {
+		return nil, diags
+	}
+	return pd.v1, diags
+}
+
+// v1ProviderData is clientFromProviderData for the resources that also
+// record in the walk's number ledger (numbers, locations): the provider data
+// when the v1 API is configured, else nil (with an error unless data is
+// nil).
+func v1ProviderData(data any) (*providerData, diag.Diagnostics) {
 	pd, diags := providerDataOf(data)
 	if pd == nil {
 		return nil, diags
 	}
 	if pd.v1 == nil {
 		diags.AddError("SIPStation API v1 Not Configured", needsV1)
+		return nil, diags
 	}
-	return pd.v1, diags
+	return pd, diags
 }
 
 // trunkClientFromProviderData is clientFromProviderData for the resources

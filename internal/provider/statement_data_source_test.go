@@ -5,6 +5,7 @@ import (
 	"encoding/base64"
 	"fmt"
 	"regexp"
+	"strconv"
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
@@ -20,14 +21,13 @@ func TestAccStatementDataSource_latestWithPDF(t *testing.T) {
 	t.Parallel()
 	env := acctest.New(t)
 	env.RequireEmulator(t)
-	api := newOutsideTerraform(t, env)
 
-	loc := api.location("HQ")
-	did := api.order(loc.ID, sipstation.NumberOrder{Type: sipstation.TypeLocal, AreaCode: "303"})
-	tollFree := api.order(loc.ID, sipstation.NumberOrder{Type: sipstation.TypeTollFree, Number: "+18885550177"})
+	loc := env.CreateLocation(t, "HQ")
+	did := env.OrderNumber(t, loc.ID, sipstation.NumberOrder{Type: sipstation.TypeLocal, AreaCode: "303"})
+	tollFree := env.OrderNumber(t, loc.ID, sipstation.NumberOrder{Type: sipstation.TypeTollFree, Number: "+18885550177"})
 	env.Advance(t, aMonth)
 	env.Advance(t, aMonth)
-	issued := api.statements(loc.ID)
+	issued := env.Statements(t, loc.ID)
 	if len(issued) != 2 {
 		t.Fatalf("after two months the emulator issued %d statements, want 2", len(issued))
 	}
@@ -105,8 +105,7 @@ func statementPDFCheck(want ...string) func(string) error {
 func TestAccStatementDataSource_noStatementYet(t *testing.T) {
 	t.Parallel()
 	env := acctest.New(t)
-	api := newOutsideTerraform(t, env)
-	loc := api.location("New office")
+	loc := env.CreateLocation(t, "New office")
 
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
@@ -116,8 +115,7 @@ data "sipstation_statement" "latest" {
   location_id = %q
 }
 `, loc.ID),
-			ExpectError: regexp.MustCompile(fmt.Sprintf(`(?s)No Statement Yet.*has no statement yet.*billing day,\s+day\s+%d\s+of\s+each\s+month.*%s`,
-				loc.BillingDay, loc.AccountNumber)),
+			ExpectError: expectDiag("No Statement Yet", strconv.Quote(loc.ID), fmt.Sprintf("day %d", loc.BillingDay), loc.AccountNumber),
 		}},
 	})
 }
@@ -152,7 +150,7 @@ data "sipstation_statement" "unknown" {
   id = "stmt_does_not_exist"
 }
 `,
-				ExpectError: regexp.MustCompile(`(?s)Cannot Read Statement.*"stmt_does_not_exist" was not found in this\s+account`),
+				ExpectError: expectDiag("Cannot Read Statement", `"stmt_does_not_exist"`),
 			},
 		},
 	})

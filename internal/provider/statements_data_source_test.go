@@ -1,9 +1,7 @@
 package provider
 
 import (
-	"context"
 	"fmt"
-	"regexp"
 	"testing"
 	"time"
 
@@ -21,72 +19,21 @@ import (
 // 31 days away.
 const aMonth = 31 * 24 * time.Hour
 
-// outsideTerraform sets up what the data sources read through the API
-// directly, as the web store or a colleague would: the data sources must
-// see numbers that no configuration declares, and their tests must not
-// depend on the resources.
-type outsideTerraform struct {
-	t      *testing.T
-	client *sipstation.Client
-}
-
-func newOutsideTerraform(t *testing.T, env *acctest.Env) outsideTerraform {
-	t.Helper()
-	c, err := sipstation.New(sipstation.Config{Endpoint: env.Endpoint, APIKey: env.APIKey})
-	if err != nil {
-		t.Fatalf("client for %s: %v", env.Endpoint, err)
-	}
-	return outsideTerraform{t: t, client: c}
-}
-
-func (o outsideTerraform) location(name string) sipstation.Location {
-	o.t.Helper()
-	loc, err := o.client.CreateLocation(context.Background(), sipstation.LocationCreate{
-		Name:             name,
-		OrganizationName: "Acme Dental LLC",
-		Email:            "billing@acme-dental.example",
-		ServiceAddress:   sipstation.Address{Street1: "100 Main St", City: "San Francisco", State: "CA", Zip: "94105"},
-	})
-	if err != nil {
-		o.t.Fatal(err)
-	}
-	return *loc
-}
-
-func (o outsideTerraform) order(locationID string, in sipstation.NumberOrder) sipstation.Number {
-	o.t.Helper()
-	n, err := o.client.OrderNumber(context.Background(), locationID, in)
-	if err != nil {
-		o.t.Fatal(err)
-	}
-	return *n
-}
-
-func (o outsideTerraform) statements(locationID string) []sipstation.Statement {
-	o.t.Helper()
-	sts, err := o.client.ListStatements(context.Background(), locationID, sipstation.StatementFilter{})
-	if err != nil {
-		o.t.Fatal(err)
-	}
-	return sts
-}
-
 func TestAccStatementsDataSource_lineItemsAndPortOutFee(t *testing.T) {
 	t.Parallel()
 	env := acctest.New(t)
 	env.RequireEmulator(t)
-	api := newOutsideTerraform(t, env)
 
-	loc := api.location("HQ")
-	did := api.order(loc.ID, sipstation.NumberOrder{Type: sipstation.TypeLocal, AreaCode: "415", Description: "Main line"})
-	tollFree := api.order(loc.ID, sipstation.NumberOrder{Type: sipstation.TypeTollFree, Number: "+18005550142", Description: "Sales"})
+	loc := env.CreateLocation(t, "HQ")
+	did := env.OrderNumber(t, loc.ID, sipstation.NumberOrder{Type: sipstation.TypeLocal, AreaCode: "415", Description: "Main line"})
+	tollFree := env.OrderNumber(t, loc.ID, sipstation.NumberOrder{Type: sipstation.TypeTollFree, Number: "+18005550142", Description: "Sales"})
 	// The DID ports out days after it was ordered: held under 90 days, it
 	// carries the early port-out fee, and it stays billed until cancelled.
 	po := env.RequestPortOut(t, "Gaining Telecom", "", did.Number)
 	env.CompletePortOut(t, po.ID)
 	env.Advance(t, aMonth)
 
-	issued := api.statements(loc.ID)
+	issued := env.Statements(t, loc.ID)
 	if len(issued) != 1 {
 		t.Fatalf("after a month the emulator issued %d statements, want 1", len(issued))
 	}
@@ -139,13 +86,12 @@ func TestAccStatementsDataSource_dateRange(t *testing.T) {
 	t.Parallel()
 	env := acctest.New(t)
 	env.RequireEmulator(t)
-	api := newOutsideTerraform(t, env)
 
-	loc := api.location("Branch")
-	api.order(loc.ID, sipstation.NumberOrder{Type: sipstation.TypeLocal, AreaCode: "212"})
+	loc := env.CreateLocation(t, "Branch")
+	env.OrderNumber(t, loc.ID, sipstation.NumberOrder{Type: sipstation.TypeLocal, AreaCode: "212"})
 	env.Advance(t, aMonth)
 	env.Advance(t, aMonth)
-	issued := api.statements(loc.ID)
+	issued := env.Statements(t, loc.ID)
 	if len(issued) != 2 {
 		t.Fatalf("after two months the emulator issued %d statements, want 2", len(issued))
 	}
@@ -214,7 +160,7 @@ data "sipstation_statements" "swapped" {
   to          = %q
 }
 `, loc.ID, newer.Date, older.Date),
-				ExpectError: regexp.MustCompile(`(?s)Invalid Date Range.*is before from`),
+				ExpectError: expectDiag("Invalid Date Range", older.Date, newer.Date),
 			},
 			{
 				Config: env.ProviderConfig() + fmt.Sprintf(`
@@ -223,7 +169,7 @@ data "sipstation_statements" "bad" {
   from        = "2025-13-01"
 }
 `, loc.ID),
-				ExpectError: regexp.MustCompile(`(?s)Invalid Date.*"2025-13-01" is no calendar date in YYYY-MM-DD`),
+				ExpectError: expectDiag("Invalid Date", `"2025-13-01"`, "YYYY-MM-DD"),
 			},
 			{
 				Config: env.ProviderConfig() + `
@@ -231,7 +177,7 @@ data "sipstation_statements" "missing" {
   location_id = "loc_does_not_exist"
 }
 `,
-				ExpectError: regexp.MustCompile(`(?s)Cannot List Statements.*"loc_does_not_exist" was not found in this\s+account`),
+				ExpectError: expectDiag("Cannot List Statements", `"loc_does_not_exist"`),
 			},
 		},
 	})

@@ -62,7 +62,7 @@ var tollFreeKind = numberKind{
 
 func (m *tollFreeModel) base() *numberModel { return &m.numberModel }
 
-func (m *tollFreeModel) fromAPI(_ context.Context, n *sipstation.Number, overwrite bool) diag.Diagnostics {
+func (m *tollFreeModel) kindFromAPI(_ context.Context, n *sipstation.Number, overwrite bool) diag.Diagnostics {
 	setString(&m.RespOrg, types.StringValue(n.RespOrg), overwrite)
 	return nil
 }

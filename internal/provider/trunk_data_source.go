@@ -12,7 +12,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
-	"github.com/sipstation-community/terraform-provider-sipstation/internal/sipstation"
+	"github.com/sipstation-community/terraform-provider-sipstation/internal/phonenumber"
 	"github.com/sipstation-community/terraform-provider-sipstation/internal/trunk"
 )
 
@@ -330,7 +330,7 @@ func (d *TrunkDataSource) Read(ctx context.Context, req datasource.ReadRequest, 
 	for _, n := range acct.Numbers {
 		nm := trunkNumberModel{
 			Number:   types.StringValue(n.Number),
-			TollFree: types.BoolValue(sipstation.IsTollFree(n.Number)),
+			TollFree: types.BoolValue(phonenumber.IsTollFree(n.Number)),
 			Failover: trunkFailover(n.Failover),
 		}
 		if n.E911Address != nil {

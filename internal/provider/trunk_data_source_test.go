@@ -5,11 +5,12 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
-	"net/url"
 	"regexp"
+	"strings"
 	"sync"
 	"testing"
 
+	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
@@ -22,62 +23,16 @@ import (
 	"github.com/sipstation-community/terraform-provider-sipstation/internal/trunk"
 )
 
-// trunkNumbers orders local numbers (E.164) on a new location of the test's
-// account through the v1 API, so that they are on its trunk.
-func trunkNumbers(t *testing.T, env *acctest.Env, numbers ...string) {
-	t.Helper()
-	var loc sipstation.Location
-	if s := env.Do(t, http.MethodPost, "/v1/locations", sipstation.LocationCreate{
-		Name: "Trunk", OrganizationName: "Example Dental LLC", Email: "it@example.com",
-		ServiceAddress: sipstation.Address{Street1: "1 Market St", City: "San Francisco", State: "CA", Zip: "94105"},
-	}, &loc); s != http.StatusCreated {
-		t.Fatalf("create a location: status %d", s)
-	}
-	for _, n := range numbers {
-		if s := env.Do(t, http.MethodPost, "/v1/locations/"+loc.ID+"/numbers", sipstation.NumberOrder{Type: sipstation.TypeLocal, Number: n}, nil); s != http.StatusCreated {
-			t.Fatalf("order %s: status %d", n, s)
-		}
-	}
-}
-
-// trialEnv is env for a new trial account of the same emulator, for the
-// refusals SIPStation gives trial accounts.
-func trialEnv(t *testing.T, env *acctest.Env) *acctest.Env {
-	t.Helper()
-	trial := *env
-	acct := env.CreateAccountOfType(t, t.Name()+" trial", "TRIAL")
-	trial.APIKey, trial.AccountKey = acct.APIKey, acct.AccountKey
-	return &trial
-}
-
-// requirePortedStillBilled fails the test unless e164 is ported out and
-// still billed: a resource that left state with the left-the-trunk warning
-// changed nothing of the number.
-func requirePortedStillBilled(t *testing.T, env *acctest.Env, e164 string) {
-	t.Helper()
-	if n, _ := apiNumber(t, env, e164); n.Status != sipstation.StatusPortedOut || !n.Billing.Active {
-		t.Errorf("the ported number %s: %s, billed %v; the test changed what it should not", e164, n.Status, n.Billing.Active)
-	}
-}
-
-// patchNumber changes a number through the v1 API.
-func patchNumber(t *testing.T, env *acctest.Env, e164 string, body map[string]any) {
-	t.Helper()
-	if s := env.Do(t, http.MethodPatch, "/v1/numbers/"+url.PathEscape(e164), body, nil); s != http.StatusOK {
-		t.Fatalf("PATCH %s: status %d", e164, s)
-	}
-}
-
 func TestAccTrunkDataSource_basic(t *testing.T) {
 	env := acctest.New(t)
 	env.RequireEmulator(t)
-	trunkNumbers(t, env, "+14155550140", "+14155550141")
-	patchNumber(t, env, "+14155550140", map[string]any{
+	env.OrderLocalNumbers(t, "+14155550140", "+14155550141")
+	env.UpdateNumber(t, "+14155550140", map[string]any{
 		"e911_address": sipstation.E911Address{Name: "Example Dental", Street1: "1 Market St", Street2: "Suite 5", City: "San Francisco", State: "CA", Zip: "94105"},
 	})
-	patchNumber(t, env, "+14155550141", map[string]any{"failover": sipstation.Failover{Destination: "pbx.example.com"}})
+	env.UpdateNumber(t, "+14155550141", map[string]any{"failover": sipstation.Failover{Destination: "pbx.example.com"}})
 	// Both tiers, as FreePBX's module sets them.
-	setFailoverOutside(t, env, "+14155550141", trunk.Failover{Destination: "pbx.example.com", Number: "+14155550198"})
+	env.SetTrunkFailover(t, "+14155550141", trunk.Failover{Destination: "pbx.example.com", Number: "+14155550198"})
 	const address = "data.sipstation_trunk.this"
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
@@ -148,9 +103,9 @@ func TestAccTrunkDataSource_badKey(t *testing.T) {
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		Steps: []resource.TestStep{{
-			Config: fmt.Sprintf("provider \"sipstation\" {\n  trunk_endpoint = %q\n  account_key = \"not-the-key\"\n}\n", env.TrunkEndpoint) +
+			Config: env.TrunkProviderConfig(acctest.Set("account_key", "not-the-key")) +
 				`data "sipstation_trunk" "this" {}`,
-			ExpectError: regexp.MustCompile(`SIPStation Refused the Account Key[\s\S]*BADKEY`),
+			ExpectError: expectDiag("SIPStation Refused the Account Key", "BADKEY"),
 		}},
 	})
 }
@@ -167,32 +122,33 @@ func TestAccProvider_missingAPI(t *testing.T) {
 			{
 				Config:      env.TrunkProviderConfig() + locationHCL("main", "Main"),
 				PlanOnly:    true,
-				ExpectError: regexp.MustCompile(`SIPStation API v1 Not Configured[\s\S]*SIPSTATION_ENDPOINT[\s\S]*SIPSTATION_API_KEY`),
+				ExpectError: expectDiag("SIPStation API v1 Not Configured", "SIPSTATION_ENDPOINT", "SIPSTATION_API_KEY"),
 			},
 			{
 				Config:      env.TrunkProviderConfig() + `data "sipstation_numbers" "all" {}`,
 				PlanOnly:    true,
-				ExpectError: regexp.MustCompile(`SIPStation API v1 Not Configured`),
+				ExpectError: expectDiag("SIPStation API v1 Not Configured"),
 			},
 			{
 				Config:      env.ProviderConfig() + `data "sipstation_trunk" "this" {}`,
 				PlanOnly:    true,
-				ExpectError: regexp.MustCompile(`SIPStation Account Key Not Configured[\s\S]*FreePBX[\s\S]*SIPSTATION_ACCOUNT_KEY`),
+				ExpectError: expectDiag("SIPStation Account Key Not Configured", "FreePBX", "SIPSTATION_ACCOUNT_KEY"),
 			},
 			{
-				Config:      "provider \"sipstation\" {}\n" + `data "sipstation_trunk" "this" {}`,
+				Config:      acctest.ProviderBlock() + `data "sipstation_trunk" "this" {}`,
 				PlanOnly:    true,
-				ExpectError: regexp.MustCompile(`No SIPStation API Configured[\s\S]*SIPSTATION_ACCOUNT_KEY`),
+				ExpectError: expectDiag("No SIPStation API Configured", "SIPSTATION_ACCOUNT_KEY"),
 			},
 			{
-				Config:      fmt.Sprintf("provider \"sipstation\" {\n  trunk_endpoint = %q\n}\n", env.TrunkEndpoint) + `data "sipstation_trunk" "this" {}`,
+				Config:      env.TrunkProviderConfig(acctest.Set("account_key", nil)) + `data "sipstation_trunk" "this" {}`,
 				PlanOnly:    true,
-				ExpectError: regexp.MustCompile(`Missing SIPStation Account Key[\s\S]*SIPSTATION_ACCOUNT_KEY`),
+				ExpectError: expectDiag("Missing SIPStation Account Key", "SIPSTATION_ACCOUNT_KEY"),
 			},
 			{
-				Config:      "provider \"sipstation\" {\n  trunk_endpoint = \"http://push2.example.com/sipstation\"\n  account_key = \"k\"\n}\n" + `data "sipstation_trunk" "this" {}`,
+				Config: acctest.ProviderBlock(acctest.Set("trunk_endpoint", "http://push2.example.com/sipstation"), acctest.Set("account_key", "k")) +
+					`data "sipstation_trunk" "this" {}`,
 				PlanOnly:    true,
-				ExpectError: regexp.MustCompile(`Invalid SIPStation Trunk Endpoint[\s\S]*plain http`),
+				ExpectError: expectDiag("Invalid SIPStation Trunk Endpoint", "https://"),
 			},
 			{
 				Config: env.BothProviderConfig() + `data "sipstation_trunk" "this" {}` + "\n" + `data "sipstation_numbers" "all" {}`,
@@ -241,7 +197,7 @@ func TestAccTrunkDataSource_clientType(t *testing.T) {
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		Steps: []resource.TestStep{{
-			Config: fmt.Sprintf("provider \"sipstation\" {\n  trunk_endpoint = %q\n  account_key = \"k3y\"\n}\n", ts.URL) +
+			Config: acctest.ProviderBlock(acctest.Set("trunk_endpoint", ts.URL), acctest.Set("account_key", "k3y")) +
 				`data "sipstation_trunk" "this" {}`,
 		}},
 	})
@@ -254,5 +210,39 @@ func TestAccTrunkDataSource_clientType(t *testing.T) {
 		if v != "terraform-provider-sipstation-test" {
 			t.Errorf("CLIENT_TYPE %q, want terraform-provider-sipstation-test (the provider served as version test)", v)
 		}
+	}
+}
+
+// A failed read of the account is explained by its cause: BADKEY names the
+// key's settings; TEMPNOTAVAIL that outlasted the operation's retries (the
+// client's TestTempNotAvailUntilDeadline, on a fake clock) says to try again
+// and that nothing was changed; anything else names trunk_endpoint.
+func TestAddTrunkReadError(t *testing.T) {
+	t.Parallel()
+	for name, tc := range map[string]struct {
+		err     error
+		summary string
+		phrases []string
+	}{
+		"bad key": {fmt.Errorf("read the SIPStation account: %w", trunk.ErrBadKey),
+			"SIPStation Refused the Account Key", []string{"BADKEY", "SIPSTATION_ACCOUNT_KEY", "`account_key`"}},
+		"temporarily not available": {fmt.Errorf("%w; it answered so to 9 reads over 10m0s", trunk.ErrTemporarilyUnavailable),
+			"SIPStation Account Temporarily Not Available", []string{"TEMPNOTAVAIL", "Nothing was changed", "Try again in a few minutes", "9 reads"}},
+		"no answer": {fmt.Errorf("read the SIPStation account: gave up after 5 attempts"),
+			"Cannot Read the SIPStation Account", []string{"trunk_endpoint", "gave up after 5 attempts"}},
+	} {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			var diags diag.Diagnostics
+			addTrunkReadError(&diags, tc.err)
+			if len(diags) != 1 || diags[0].Summary() != tc.summary {
+				t.Fatalf("diagnostics %v, want one %q", diags, tc.summary)
+			}
+			for _, p := range tc.phrases {
+				if !strings.Contains(diags[0].Detail(), p) {
+					t.Errorf("detail lacks %q:\n%s", p, diags[0].Detail())
+				}
+			}
+		})
 	}
 }

@@ -9,7 +9,7 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 
-	"github.com/sipstation-community/terraform-provider-sipstation/internal/sipstation"
+	"github.com/sipstation-community/terraform-provider-sipstation/internal/phonenumber"
 )
 
 // numberClass says which numbers an attribute accepts.
@@ -46,7 +46,7 @@ func numberForms(class numberClass) []string {
 // checkNumber normalizes s and checks that it is of the class wanted. The
 // error is a sentence for the user that shows the expected form.
 func checkNumber(s string, class numberClass) (string, error) {
-	e164, err := sipstation.NormalizeNumber(s)
+	e164, err := phonenumber.Normalize(s)
 	if err != nil {
 		noun := "a local number"
 		switch class {
@@ -58,15 +58,15 @@ func checkNumber(s string, class numberClass) (string, error) {
 		forms := numberForms(class)
 		return "", fmt.Errorf("%w. Write %s in any common form, such as %s, %s or %s", err, noun, forms[0], forms[1], forms[2])
 	}
-	tollFree := sipstation.IsTollFree(e164)
+	tollFree := phonenumber.IsTollFree(e164)
 	switch {
 	case class == localNumber && tollFree:
 		return "", fmt.Errorf("%q is a toll-free number (area code %s); sipstation_did holds local numbers such as %s. "+
-			"Manage toll-free numbers with sipstation_toll_free_number", s, sipstation.AreaCode(e164), exampleLocal)
+			"Manage toll-free numbers with sipstation_toll_free_number", s, phonenumber.AreaCode(e164), exampleLocal)
 	case class == tollFreeNumber && !tollFree:
 		return "", fmt.Errorf("%q is a local number (area code %s); sipstation_toll_free_number holds toll-free numbers, "+
 			"whose area code is one of %s, such as %s. Manage local numbers with sipstation_did",
-			s, sipstation.AreaCode(e164), strings.Join(sipstation.TollFreePrefixes, ", "), exampleTollFree)
+			s, phonenumber.AreaCode(e164), strings.Join(phonenumber.TollFreePrefixes, ", "), exampleTollFree)
 	}
 	return e164, nil
 }
@@ -74,8 +74,8 @@ func checkNumber(s string, class numberClass) (string, error) {
 // sameNumber reports whether two strings are the same NANP number, written in
 // any form. Anything that does not parse is compared as written.
 func sameNumber(a, b string) bool {
-	na, errA := sipstation.NormalizeNumber(a)
-	nb, errB := sipstation.NormalizeNumber(b)
+	na, errA := phonenumber.Normalize(a)
+	nb, errB := phonenumber.Normalize(b)
 	if errA != nil || errB != nil {
 		return a == b
 	}
@@ -139,9 +139,9 @@ func (areaCodeValidator) ValidateString(_ context.Context, req validator.StringR
 // areaCodeProblem explains what is wrong with a local area code, or returns "".
 func areaCodeProblem(code string) string {
 	switch {
-	case !sipstation.IsAreaCode(code):
+	case !phonenumber.IsAreaCode(code):
 		return fmt.Sprintf("%q is no NANP area code: write three digits, the first from 2 to 9, such as \"415\".", code)
-	case slices.Contains(sipstation.TollFreePrefixes, code):
+	case slices.Contains(phonenumber.TollFreePrefixes, code):
 		return fmt.Sprintf("%s is a toll-free prefix; sipstation_did orders local numbers, by a local area code such as "+
 			"\"415\". Order toll-free numbers with sipstation_toll_free_number.", code)
 	}

@@ -30,7 +30,7 @@ func BenchmarkListNumbers(b *testing.B) {
 	codes := []string{"206", "212", "213", "303", "305", "312", "404", "415", "512", "617"}
 	for i := range 1000 {
 		number := fmt.Sprintf("+1%s555%04d", codes[i/100], 100+i%100)
-		if _, err := c.OrderNumber(ctx, loc.ID, sipstation.NumberOrder{Type: sipstation.TypeLocal, Number: number}); err != nil {
+		if _, err := c.OrderNumber(ctx, loc.ID, sipstation.NumberOrder{Type: sipstation.TypeLocal, Number: number}, ""); err != nil {
 			b.Fatal(err)
 		}
 	}

@@ -16,6 +16,7 @@ import (
 	"github.com/sipstation-community/terraform-provider-sipstation/internal/acctest"
 	"github.com/sipstation-community/terraform-provider-sipstation/internal/apihttp"
 	"github.com/sipstation-community/terraform-provider-sipstation/internal/emulator"
+	"github.com/sipstation-community/terraform-provider-sipstation/internal/phonenumber"
 	"github.com/sipstation-community/terraform-provider-sipstation/internal/sipstation"
 )
 
@@ -58,7 +59,7 @@ func createLocation(t *testing.T, c *sipstation.Client) *sipstation.Location {
 
 func orderLocal(t *testing.T, c *sipstation.Client, locationID string) *sipstation.Number {
 	t.Helper()
-	n, err := c.OrderNumber(t.Context(), locationID, sipstation.NumberOrder{Type: sipstation.TypeLocal, AreaCode: "415", Description: "main line"})
+	n, err := c.OrderNumber(t.Context(), locationID, sipstation.NumberOrder{Type: sipstation.TypeLocal, AreaCode: "415", Description: "main line"}, "")
 	if err != nil {
 		t.Fatalf("OrderNumber: %v", err)
 	}
@@ -282,22 +283,22 @@ func TestEmulatorRoundTrip(t *testing.T) {
 	// Numbers: one local with E911 and SMS, one toll-free, both by number.
 	avail, err := c.ListAvailableNumbers(ctx, sipstation.AvailableNumbersQuery{Type: sipstation.TypeLocal, AreaCode: "415", Limit: 3})
 	check("ListAvailableNumbers", err)
-	if len(avail) != 3 || sipstation.AreaCode(avail[0].Number) != "415" {
+	if len(avail) != 3 || phonenumber.AreaCode(avail[0].Number) != "415" {
 		t.Fatalf("ListAvailableNumbers = %+v; want 3 numbers in 415", avail)
 	}
 	tfAvail, err := c.ListAvailableNumbers(ctx, sipstation.AvailableNumbersQuery{Type: sipstation.TypeTollFree, Limit: 1})
 	check("ListAvailableNumbers toll-free", err)
-	if len(tfAvail) != 1 || !sipstation.IsTollFree(tfAvail[0].Number) {
+	if len(tfAvail) != 1 || !phonenumber.IsTollFree(tfAvail[0].Number) {
 		t.Fatalf("ListAvailableNumbers toll-free = %+v", tfAvail)
 	}
 	sms := true
 	e911 := &sipstation.E911Address{Name: "Acme Dental", Street1: "1 Main St", City: "San Francisco", State: "CA", Zip: "94107"}
-	local, err := c.OrderNumber(ctx, loc.ID, sipstation.NumberOrder{Type: sipstation.TypeLocal, Number: avail[0].Number, Description: "front desk", E911Address: e911, SMSEnabled: &sms})
+	local, err := c.OrderNumber(ctx, loc.ID, sipstation.NumberOrder{Type: sipstation.TypeLocal, Number: avail[0].Number, Description: "front desk", E911Address: e911, SMSEnabled: &sms}, "")
 	check("OrderNumber local", err)
 	if local.Number != avail[0].Number || local.Status != sipstation.StatusActive || !local.Billing.Active || local.SMSEnabled == nil || !*local.SMSEnabled {
 		t.Errorf("OrderNumber local = %+v", local)
 	}
-	tollFree, err := c.OrderNumber(ctx, loc.ID, sipstation.NumberOrder{Type: sipstation.TypeTollFree, Number: tfAvail[0].Number, Description: "sales"})
+	tollFree, err := c.OrderNumber(ctx, loc.ID, sipstation.NumberOrder{Type: sipstation.TypeTollFree, Number: tfAvail[0].Number, Description: "sales"}, "")
 	check("OrderNumber toll-free", err)
 	if tollFree.Type != sipstation.TypeTollFree || tollFree.RespOrg == "" {
 		t.Errorf("OrderNumber toll-free = %+v", tollFree)
@@ -386,10 +387,10 @@ func TestEmulatorRoundTrip(t *testing.T) {
 	if _, err := c.GetNumber(ctx, local.Number); !errors.Is(err, sipstation.ErrNotFound) {
 		t.Errorf("GetNumber after cancel = %v; want ErrNotFound", err)
 	}
-	if _, err := c.OrderNumber(ctx, loc.ID, sipstation.NumberOrder{Type: sipstation.TypeTollFree, Number: tollFree.Number}); !errors.Is(err, sipstation.ErrNumberUnavailable) {
+	if _, err := c.OrderNumber(ctx, loc.ID, sipstation.NumberOrder{Type: sipstation.TypeTollFree, Number: tollFree.Number}, ""); !errors.Is(err, sipstation.ErrNumberUnavailable) {
 		t.Errorf("re-ordering a cancelled number = %v; want ErrNumberUnavailable", err)
 	}
-	if _, err := c.OrderNumber(ctx, loc.ID, sipstation.NumberOrder{Type: sipstation.TypeLocal, Number: "+1415555012"}); !errors.Is(err, sipstation.ErrInvalidNumber) {
+	if _, err := c.OrderNumber(ctx, loc.ID, sipstation.NumberOrder{Type: sipstation.TypeLocal, Number: "+1415555012"}, ""); !errors.Is(err, sipstation.ErrInvalidNumber) {
 		t.Errorf("ordering a malformed number = %v; want ErrInvalidNumber", err)
 	}
 	check("CloseLocation", c.CloseLocation(ctx, loc.ID))

@@ -598,7 +598,7 @@ func TestRoutes(t *testing.T) {
 			return err
 		}, sent{"GET", "/v1/available-numbers", "", ""}},
 		{"OrderNumber", func(ctx context.Context, c *sipstation.Client) error {
-			_, err := c.OrderNumber(ctx, "loc_1", sipstation.NumberOrder{Type: "local", AreaCode: "415", Description: "main"})
+			_, err := c.OrderNumber(ctx, "loc_1", sipstation.NumberOrder{Type: "local", AreaCode: "415", Description: "main"}, "")
 			return err
 		}, sent{"POST", "/v1/locations/loc_1/numbers", "", `{"type":"local","area_code":"415","description":"main"}`}},
 		{"ListNumbers", func(ctx context.Context, c *sipstation.Client) error {

@@ -6,15 +6,6 @@ import (
 	"net/http"
 )
 
-// ListLocations returns every location of the account.
-func (c *Client) ListLocations(ctx context.Context) ([]Location, error) {
-	locs, err := listAll[Location](ctx, c, []string{"locations"}, nil)
-	if err != nil {
-		return nil, fmt.Errorf("list locations: %w", err)
-	}
-	return locs, nil
-}
-
 // GetLocation returns one location; ErrNotFound when the account has none
 // with that id.
 func (c *Client) GetLocation(ctx context.Context, id string) (*Location, error) {

@@ -24,20 +24,15 @@ func (c *Client) ListAvailableNumbers(ctx context.Context, q AvailableNumbersQue
 	return out.Data, nil
 }
 
-// OrderNumber orders a number for a location. The POST carries an
-// Idempotency-Key kept across retries, so a lost answer is replayed by the
-// service and never orders a second number.
-func (c *Client) OrderNumber(ctx context.Context, locationID string, in NumberOrder) (*Number, error) {
-	return c.OrderNumberWithKey(ctx, locationID, in, "")
-}
-
-// OrderNumberWithKey orders a number with the caller's Idempotency-Key (a
-// new one when key is ""). Sending the same order with the same key again,
-// within the 24 hours the service keeps keys, is always safe: if the first
-// order was executed, the service answers as it did then (the number, or the
-// refusal) and orders nothing more. A caller whose answers were lost keeps
-// the key and asks again.
-func (c *Client) OrderNumberWithKey(ctx context.Context, locationID string, in NumberOrder, key string) (*Number, error) {
+// OrderNumber orders a number for a location under the caller's
+// Idempotency-Key (a new one when key is ""), kept across the client's
+// retries, so a lost answer is replayed by the service and never orders a
+// second number. Sending the same order with the same key again, within the
+// 24 hours the service keeps keys, is always safe: if the first order was
+// executed, the service answers as it did then (the number, or the refusal)
+// and orders nothing more. A caller whose answers were lost keeps the key
+// and asks again.
+func (c *Client) OrderNumber(ctx context.Context, locationID string, in NumberOrder, key string) (*Number, error) {
 	defer c.dropSnapshots([]string{locationID}, in.Number)
 	var n Number
 	r := request{method: http.MethodPost, path: []string{"locations", locationID, "numbers"}, body: in, idempotencyKey: key}

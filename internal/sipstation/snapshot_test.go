@@ -23,7 +23,7 @@ func orderLines(t *testing.T, c *sipstation.Client, locationID string, n int) []
 	var out []string
 	for line := 100; line < 100+n; line++ {
 		num := fmt.Sprintf("+1415555%04d", line)
-		if _, err := c.OrderNumber(t.Context(), locationID, sipstation.NumberOrder{Type: sipstation.TypeLocal, Number: num}); err != nil {
+		if _, err := c.OrderNumber(t.Context(), locationID, sipstation.NumberOrder{Type: sipstation.TypeLocal, Number: num}, ""); err != nil {
 			t.Fatalf("OrderNumber %s: %v", num, err)
 		}
 		out = append(out, num)

@@ -34,16 +34,6 @@ func (c *Client) StatementPDF(ctx context.Context, id string) ([]byte, error) {
 	return c.statementFile(ctx, id, "pdf", "application/pdf")
 }
 
-// StatementCDRs returns the call records of a statement's period as CSV.
-func (c *Client) StatementCDRs(ctx context.Context, id string) ([]byte, error) {
-	return c.statementFile(ctx, id, "cdrs", "text/csv")
-}
-
-// StatementSMS returns the SMS records of a statement's period as CSV.
-func (c *Client) StatementSMS(ctx context.Context, id string) ([]byte, error) {
-	return c.statementFile(ctx, id, "sms", "text/csv")
-}
-
 func (c *Client) statementFile(ctx context.Context, id, file, accept string) ([]byte, error) {
 	data, err := c.send(ctx, request{method: http.MethodGet, path: []string{"statements", id, file}, accept: accept})
 	if err != nil {

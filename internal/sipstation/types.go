@@ -120,7 +120,9 @@ type NumberPortOut struct {
 	CompletedAt      *time.Time `json:"completed_at"`
 }
 
-// Number is a local DID or a toll-free number held by a location.
+// Number is a local DID or a toll-free number held by a location. What its
+// fields imply (a pending port-out, gone, billed after a port-out) is in
+// number_facts.go.
 type Number struct {
 	Number      string         `json:"number"`
 	Type        string         `json:"type"`
@@ -138,12 +140,6 @@ type Number struct {
 	// EarlyPortOutFee is the fee charged because the number was held under
 	// 90 days when its port-out completed; nil when none applies.
 	EarlyPortOutFee *string `json:"early_port_out_fee"`
-}
-
-// BilledAfterPortOut reports whether the number has left SIPStation but is
-// still billed: the case the domain warns of, which only a cancel ends.
-func (n *Number) BilledAfterPortOut() bool {
-	return n.Status == StatusPortedOut && n.Billing.Active
 }
 
 // NumberOrder is the body of POST /v1/locations/{location_id}/numbers. Give
@@ -190,12 +186,6 @@ type PortOut struct {
 	FOCDate          string     `json:"foc_date"`
 	CreatedAt        time.Time  `json:"created_at"`
 	CompletedAt      *time.Time `json:"completed_at"`
-}
-
-// PortOutFilter filters GET /v1/port-outs; empty fields do not filter.
-type PortOutFilter struct {
-	LocationID string
-	Status     string
 }
 
 // LineItem is one line of a statement.

@@ -31,7 +31,7 @@ import (
 	"time"
 
 	"github.com/sipstation-community/terraform-provider-sipstation/internal/apihttp"
-	"github.com/sipstation-community/terraform-provider-sipstation/internal/sipstation"
+	"github.com/sipstation-community/terraform-provider-sipstation/internal/phonenumber"
 )
 
 // DefaultEndpoint is the base URL FreePBX's module calls (15
@@ -210,7 +210,7 @@ func (a *Account) IsTrial() bool {
 
 func failover(num, dest Text) Failover {
 	f := Failover{Number: num.String(), Destination: dest.String()}
-	if e164, err := sipstation.NormalizeNumber(f.Number); err == nil {
+	if e164, err := phonenumber.Normalize(f.Number); err == nil {
 		f.Number = e164
 	}
 	return f
@@ -287,7 +287,7 @@ func (c *Client) readFull(ctx context.Context, _ struct{}) (*Account, error) {
 	}
 	acct := &Account{Full: full, Numbers: make([]Number, 0, len(full.DIDs))}
 	for _, d := range full.DIDs {
-		e164, err := sipstation.NormalizeNumber(d.Number.String())
+		e164, err := phonenumber.Normalize(d.Number.String())
 		if err != nil {
 			return nil, fmt.Errorf("read the SIPStation account: GET /2/full lists a number this client cannot read: %v", err)
 		}
@@ -537,7 +537,7 @@ func tenDigits(number string) (string, error) {
 	if number == "" {
 		return "", nil
 	}
-	e164, err := sipstation.NormalizeNumber(number)
+	e164, err := phonenumber.Normalize(number)
 	if err != nil {
 		return "", err
 	}

@@ -128,7 +128,8 @@ func TestKeyRedacted(t *testing.T) {
 }
 
 // Reads share one fetch: concurrent readers wait for it, later ones reuse
-// it, and a change drops it.
+// it, and a change drops it. In a synctest bubble, served in process:
+// synctest.Wait knows when every reader waits on the one fetch.
 func TestAccountSharedRead(t *testing.T) {
 	t.Parallel()
 	synctest.Test(t, func(t *testing.T) {
@@ -154,7 +155,10 @@ func TestAccountSharedRead(t *testing.T) {
 				errs <- err
 			}()
 		}
-		synctest.Wait() // all five wait on the one fetch
+		synctest.Wait() // every reader waits on the one fetch, which waits on release
+		if n := gets.Load(); n != 1 {
+			t.Errorf("%d GETs while five readers wait, want 1", n)
+		}
 		close(release)
 		for range 5 {
 			if err := <-errs; err != nil {
@@ -269,7 +273,7 @@ func TestClientAgainstEmulator(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := v1.OrderNumber(ctx, loc.ID, sipstation.NumberOrder{Type: sipstation.TypeLocal, Number: "+14155550100"}); err != nil {
+	if _, err := v1.OrderNumber(ctx, loc.ID, sipstation.NumberOrder{Type: sipstation.TypeLocal, Number: "+14155550100"}, ""); err != nil {
 		t.Fatal(err)
 	}
 	c, err := trunk.New(trunk.Config{Endpoint: ts.URL + "/sipstation", AccountKey: acct.AccountKey})

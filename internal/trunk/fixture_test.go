@@ -17,6 +17,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/sipstation-community/terraform-provider-sipstation/internal/acctest"
 	"github.com/sipstation-community/terraform-provider-sipstation/internal/apihttp"
 	"github.com/sipstation-community/terraform-provider-sipstation/internal/trunk"
 )
@@ -43,10 +44,10 @@ type sent struct {
 	Body         string
 }
 
-// fakeService answers the client in memory, without a network (so that
-// tests of waits can run in a synctest bubble): each request goes to
-// answer, and is recorded. A DELETE that carries a body fails the test:
-// a PHP service reads none.
+// fakeService answers the client in memory, served in process through
+// acctest.InProcess (so that tests of waits can run in a synctest bubble):
+// each request goes to answer, and is recorded. A DELETE that carries a
+// body fails the test: a PHP service reads none.
 type fakeService struct {
 	t      *testing.T
 	answer func(r sent) (int, string)
@@ -55,14 +56,10 @@ type fakeService struct {
 	sent []sent
 }
 
-func (f *fakeService) RoundTrip(req *http.Request) (*http.Response, error) {
-	var body []byte
-	if req.Body != nil {
-		b, err := io.ReadAll(req.Body)
-		if err != nil {
-			return nil, err
-		}
-		body = b
+func (f *fakeService) ServeHTTP(w http.ResponseWriter, req *http.Request) {
+	body, err := io.ReadAll(req.Body)
+	if err != nil {
+		f.t.Errorf("%s %s: read the body: %v", req.Method, req.URL.Path, err)
 	}
 	if req.Method == http.MethodDelete && (len(body) > 0 || req.ContentLength > 0) {
 		f.t.Errorf("DELETE %s carries a body, which a PHP service does not read: %q", req.URL.Path, body)
@@ -72,10 +69,9 @@ func (f *fakeService) RoundTrip(req *http.Request) (*http.Response, error) {
 	f.sent = append(f.sent, s)
 	f.mu.Unlock()
 	status, doc := f.answer(s)
-	return &http.Response{
-		StatusCode: status, Header: http.Header{"Content-Type": {"application/json"}},
-		Body: io.NopCloser(strings.NewReader(doc)), Request: req, ContentLength: int64(len(doc)),
-	}, nil
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(status)
+	_, _ = io.WriteString(w, doc)
 }
 
 // requests are the requests received so far, as "METHOD path body".
@@ -94,7 +90,7 @@ func fakeClient(t *testing.T, f *fakeService) *trunk.Client {
 	t.Helper()
 	f.t = t
 	c, err := trunk.New(trunk.Config{Endpoint: "https://push2.example.com/sipstation", AccountKey: key, ClientType: "terraform-provider-sipstation-1.2.3",
-		Options: apihttp.Options{MaxRetries: 1, RetryWaitMin: time.Millisecond, RetryWaitMax: 2 * time.Millisecond, HTTPClient: &http.Client{Transport: f}}})
+		Options: apihttp.Options{MaxRetries: 1, RetryWaitMin: time.Millisecond, RetryWaitMax: 2 * time.Millisecond, HTTPClient: acctest.InProcess(f)}})
 	if err != nil {
 		t.Fatalf("New: %v", err)
 	}

@@ -10,6 +10,7 @@ import (
 	"testing/synctest"
 	"time"
 
+	"github.com/sipstation-community/terraform-provider-sipstation/internal/acctest"
 	"github.com/sipstation-community/terraform-provider-sipstation/internal/apihttp"
 	"github.com/sipstation-community/terraform-provider-sipstation/internal/trunk"
 )
@@ -90,7 +91,7 @@ func tempClient(t *testing.T, f *fakeService) *trunk.Client {
 	f.t = t
 	c, err := trunk.New(trunk.Config{Endpoint: "https://push2.example.com/sipstation", AccountKey: key,
 		Options: apihttp.Options{RetryWaitMin: 2 * time.Second, RetryWaitMax: 8 * time.Second, MaxRateLimitWait: time.Minute,
-			HTTPClient: &http.Client{Transport: f}}})
+			HTTPClient: acctest.InProcess(f)}})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -27,6 +27,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6/tf6server"
 
 	"github.com/sipstation-community/terraform-provider-sipstation/internal/bench"
+	"github.com/sipstation-community/terraform-provider-sipstation/internal/process"
 	sipprovider "github.com/sipstation-community/terraform-provider-sipstation/internal/provider"
 )
 
@@ -45,7 +46,7 @@ func run() error {
 	var server tfprotov6.ProviderServer
 	switch os.Args[2] {
 	case "sipstation":
-		if err := sipprovider.PrepareProcess(); err != nil {
+		if err := process.Prepare(); err != nil {
 			return err
 		}
 		s, err := sipprovider.ProtocolServer("bench")()

@@ -1,4 +1,4 @@
-package sipstation_test
+package phonenumber_test
 
 import (
 	"strings"
@@ -6,10 +6,10 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
-	"github.com/sipstation-community/terraform-provider-sipstation/internal/sipstation"
+	"github.com/sipstation-community/terraform-provider-sipstation/internal/phonenumber"
 )
 
-func TestNormalizeNumber(t *testing.T) {
+func TestNormalize(t *testing.T) {
 	t.Parallel()
 	tests := []struct {
 		in      string
@@ -38,18 +38,18 @@ func TestNormalizeNumber(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.in, func(t *testing.T) {
 			t.Parallel()
-			got, err := sipstation.NormalizeNumber(tt.in)
+			got, err := phonenumber.Normalize(tt.in)
 			if tt.wantErr != "" {
 				if err == nil || !strings.Contains(err.Error(), tt.wantErr) {
-					t.Fatalf("NormalizeNumber(%q) = %q, %v; want an error containing %q", tt.in, got, err, tt.wantErr)
+					t.Fatalf("Normalize(%q) = %q, %v; want an error containing %q", tt.in, got, err, tt.wantErr)
 				}
 				return
 			}
 			if err != nil {
-				t.Fatalf("NormalizeNumber(%q): %v", tt.in, err)
+				t.Fatalf("Normalize(%q): %v", tt.in, err)
 			}
 			if diff := cmp.Diff(tt.want, got); diff != "" {
-				t.Errorf("NormalizeNumber(%q) (-want +got):\n%s", tt.in, diff)
+				t.Errorf("Normalize(%q) (-want +got):\n%s", tt.in, diff)
 			}
 		})
 	}
@@ -80,7 +80,7 @@ func TestIsTollFreeAndAreaCode(t *testing.T) {
 			got := struct {
 				TollFree bool
 				AreaCode string
-			}{sipstation.IsTollFree(tt.in), sipstation.AreaCode(tt.in)}
+			}{phonenumber.IsTollFree(tt.in), phonenumber.AreaCode(tt.in)}
 			want := struct {
 				TollFree bool
 				AreaCode string
@@ -98,7 +98,7 @@ func TestIsAreaCode(t *testing.T) {
 		"415": true, "800": true, "299": true,
 		"": false, "41": false, "4155": false, "115": false, "015": false, "4a5": false, "41 ": false,
 	} {
-		if got := sipstation.IsAreaCode(code); got != want {
+		if got := phonenumber.IsAreaCode(code); got != want {
 			t.Errorf("IsAreaCode(%q) = %t, want %t", code, got, want)
 		}
 	}

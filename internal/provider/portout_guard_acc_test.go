@@ -1,16 +1,13 @@
 package provider
 
-// Terraform-driven tests of the port-out guard (guard.go), one per way a user
-// can reach it, and of the protection of numbers that failed part-way
-// through their create.
+// The port-out guard (guard.go), one test per way a user can reach it: a
+// number whose port-out is pending is never cancelled or moved, at plan and
+// again at apply; a number ported out and still billed warns on every plan
+// and is cancelled once removed.
 
 import (
 	"fmt"
 	"net/http"
-	"net/http/httptest"
-	"net/http/httputil"
-	"net/url"
-	"regexp"
 	"strings"
 	"sync"
 	"testing"
@@ -19,6 +16,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
+	"github.com/hashicorp/terraform-plugin-testing/plancheck"
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
 
@@ -31,24 +29,10 @@ const (
 	testFOCDate    = "2030-01-15"
 )
 
-// pendingPlanError is what a plan that would cancel a number with a pending
-// port-out fails with.
-func pendingError(number, resourceType string) *regexp.Regexp {
-	return regexp.MustCompile(`Number Has a Pending Port-Out: Not Cancelled[\s\S]*` + regexp.QuoteMeta(number) +
-		`\s+is\s+being\s+ported\s+out[\s\S]*` + gainingCarrier + `\s+\(FOC\s+date\s+` + testFOCDate +
-		`\)[\s\S]*would\s+lose\s+the\s+number\s+for\s+good[\s\S]*permanent\s+loss[\s\S]*keep\s+the\s+resource` +
-		`[\s\S]*removed\s+\{\s+from\s+=\s+` + resourceType + `\.<name>\s+lifecycle\s+\{\s+destroy\s+=\s+false`)
-}
-
-// removedHCL stops managing address without destroying it.
-func removedHCL(address string) string {
-	return fmt.Sprintf("\nremoved {\n  from = %s\n  lifecycle {\n    destroy = false\n  }\n}\n", address)
-}
-
-// TestAccDID_portOutPendingBlocksPlan: while a port-out is pending, removing
+// TestAccPortOutGuard_atPlan: while a port-out is pending, removing
 // the number fails at plan time (and so does terraform destroy); the number
 // stays active; a removed block lets it go without cancelling.
-func TestAccDID_portOutPendingBlocksPlan(t *testing.T) {
+func TestAccPortOutGuard_atPlan(t *testing.T) {
 	t.Parallel()
 	env := acctest.New(t)
 	env.RequireEmulator(t)
@@ -118,9 +102,7 @@ func TestAccDID_portOutPendingBlocksPlan(t *testing.T) {
 				// outside Terraform, so the location can close.
 				PreConfig: func() {
 					env.CompletePortOut(t, portOut.ID)
-					if code := env.Do(t, http.MethodDelete, "/v1/numbers/"+url.PathEscape(number), nil, nil); code != http.StatusOK {
-						t.Fatalf("cancel %s after its port: status %d", number, code)
-					}
+					env.CancelNumber(t, number)
 				},
 				Config: locationOnly,
 			},
@@ -128,36 +110,83 @@ func TestAccDID_portOutPendingBlocksPlan(t *testing.T) {
 	})
 }
 
+// TestAccPortOutGuard_destroyAllWithOnePending: terraform destroy of a
+// configuration where one number's port is pending fails at plan, naming
+// that number only. Terraform applies nothing of a failed plan, so the other
+// number and the location stay too.
+func TestAccPortOutGuard_destroyAllWithOnePending(t *testing.T) {
+	t.Parallel()
+	env := acctest.New(t)
+	env.RequireEmulator(t)
+	const pending, other = "+14155550100", "+14155550101"
+	config := env.ProviderConfig() + locationHCL("main", "Main") +
+		namedDIDHCL("pending", pending) + namedDIDHCL("other", other)
+	rec := &diagRecorder{}
+	var portOut sipstation.PortOut
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: rec.factories(),
+		CheckDestroy:             resource.ComposeTestCheckFunc(checkCancelled(t, env, pending), checkCancelled(t, env, other)),
+		Steps: []resource.TestStep{
+			{Config: config},
+			{
+				PreConfig: func() {
+					portOut = env.RequestPortOut(t, gainingCarrier, testFOCDate, pending)
+					rec.reset()
+				},
+				Config:      config,
+				Destroy:     true,
+				ExpectError: pendingError(pending, "sipstation_did"),
+			},
+			{
+				PreConfig: func() {
+					found := rec.find("plan", portOutPendingSummary)
+					if len(found) != 1 || !strings.Contains(found[0].Detail, pending) || strings.Contains(found[0].Detail, other) {
+						t.Fatalf("the destroy plan's port-out errors: %+v; want one, naming %s only", found, pending)
+					}
+					if n := rec.count("apply"); n != 0 {
+						t.Fatalf("the failed destroy plan was applied: %d resource changes", n)
+					}
+					mustCheck(t, checkAllBilled(t, env, sipstation.StatusActive, other))
+					mustCheck(t, checkAllBilled(t, env, sipstation.StatusPortOutPending, pending))
+				},
+				// Everything is still in state: refreshing changes nothing.
+				Config: config,
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+				},
+				Check: cancelledOnce(t, env, 0),
+			},
+			{
+				// The port completes: destroy now cancels both (CheckDestroy).
+				PreConfig: func() { env.CompletePortOut(t, portOut.ID) },
+				Config:    config,
+			},
+		},
+	})
+}
+
 // portOutProxy stands between the provider and the emulator and, when armed,
 // files a port-out of a number just before forwarding the DELETE that would
-// cancel it: a port requested between the provider's check and its cancel.
+// cancel it: a port requested between the provider's check and its cancel,
+// which no fault of the emulator's can stand for.
 type portOutProxy struct {
 	t      *testing.T
-	env    *acctest.Env
 	mu     sync.Mutex
 	number string // armed for this number; "" when disarmed
 	filed  []sipstation.PortOut
 }
 
 func newPortOutProxy(t *testing.T, env *acctest.Env) (*portOutProxy, string) {
-	target, err := url.Parse(env.Endpoint)
-	if err != nil {
-		t.Fatalf("parse endpoint: %v", err)
-	}
-	p := &portOutProxy{t: t, env: env}
-	rp := httputil.NewSingleHostReverseProxy(target)
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	p := &portOutProxy{t: t}
+	endpoint := env.Proxy(t, func(r *http.Request) {
 		p.mu.Lock()
-		number := p.number
-		if r.Method == http.MethodDelete && number != "" && strings.HasSuffix(r.URL.Path, "/v1/numbers/"+number) {
-			p.filed = append(p.filed, env.RequestPortOut(t, gainingCarrier, testFOCDate, number))
+		defer p.mu.Unlock()
+		if r.Method == http.MethodDelete && p.number != "" && strings.HasSuffix(r.URL.Path, "/v1/numbers/"+p.number) {
+			p.filed = append(p.filed, env.RequestPortOut(t, gainingCarrier, testFOCDate, p.number))
 			p.number = ""
 		}
-		p.mu.Unlock()
-		rp.ServeHTTP(w, r)
-	}))
-	t.Cleanup(srv.Close)
-	return p, srv.URL
+	}, nil)
+	return p, endpoint
 }
 
 func (p *portOutProxy) arm(number string) {
@@ -175,19 +204,19 @@ func (p *portOutProxy) lastPortOut() sipstation.PortOut {
 	return p.filed[len(p.filed)-1]
 }
 
-// TestAccDID_portOutRequestedAfterPlan: state is stale at apply time, so
+// TestAccPortOutGuard_atApply: state is stale at apply time, so
 // Delete asks again. A port filed after the plan stops the cancel (found by
 // the check before the DELETE); a port filed between that check and the
 // DELETE is refused by SIPStation with a 409, which gives the same error.
 // Nothing is cancelled; the number stays in state; no force, ever. Once the
 // port completes, removing the number cancels it.
-func TestAccDID_portOutRequestedAfterPlan(t *testing.T) {
+func TestAccPortOutGuard_atApply(t *testing.T) {
 	t.Parallel()
 	env := acctest.New(t)
 	env.RequireEmulator(t)
 	const number = "+14155550100"
 	proxy, endpoint := newPortOutProxy(t, env)
-	provider := fmt.Sprintf("provider \"sipstation\" {\n  endpoint = %q\n  api_key  = %q\n}\n", endpoint, env.APIKey)
+	provider := env.ProviderConfig(acctest.Set("endpoint", endpoint))
 	withDID := provider + locationHCL("main", "Main") + didHCL("main", `  number = "+14155550100"`)
 	locationOnly := provider + locationHCL("main", "Main")
 
@@ -214,14 +243,18 @@ func TestAccDID_portOutRequestedAfterPlan(t *testing.T) {
 			{Config: withDID},
 			{
 				// Planned with no port-out; the port is filed before the apply.
-				PreConfig:   func() { armed = true },
+				PreConfig:   func() { armed = true; rec.reset() },
 				Config:      locationOnly,
-				ExpectError: regexp.MustCompile(pendingError(number, "sipstation_did").String() + `[\s\S]*found\s+at\s+apply\s+time[\s\S]*Nothing\s+was\s+cancelled`),
+				ExpectError: pendingError(number, "sipstation_did"),
 			},
 			{
-				// The number is untouched and still in state.
+				// Refused by the apply, not the plan; the number is untouched
+				// and still in state.
 				PreConfig: func() {
 					armed = false
+					if err := rec.requireError("apply", "Number Has a Pending Port-Out: Not Cancelled", number); err != nil {
+						t.Fatal(err)
+					}
 					if err := checkBilledAt(t, env, number, sipstation.StatusPortOutPending)(nil); err != nil {
 						t.Fatal(err)
 					}
@@ -234,12 +267,18 @@ func TestAccDID_portOutRequestedAfterPlan(t *testing.T) {
 			},
 			{
 				// Now a port is filed between the provider's check and its DELETE.
-				PreConfig:   func() { proxy.arm(number) },
+				PreConfig:   func() { proxy.arm(number); rec.reset() },
 				Config:      locationOnly,
-				ExpectError: regexp.MustCompile(pendingError(number, "sipstation_did").String() + `[\s\S]*refused\s+the\s+cancel[\s\S]*409\s+port_out_pending`),
+				ExpectError: pendingError(number, "sipstation_did", "409 port_out_pending"),
 			},
 			{
-				// Kept in the configuration meanwhile, it refreshes as pending.
+				// Refused by SIPStation at apply; kept in the configuration
+				// meanwhile, the number refreshes as pending.
+				PreConfig: func() {
+					if err := rec.requireError("apply", "Number Has a Pending Port-Out: Not Cancelled", number, "409 port_out_pending"); err != nil {
+						t.Fatal(err)
+					}
+				},
 				Config: withDID,
 				Check: resource.ComposeTestCheckFunc(
 					stillInState,
@@ -257,9 +296,109 @@ func TestAccDID_portOutRequestedAfterPlan(t *testing.T) {
 	})
 }
 
-// TestAccDID_portOutCompleted: a number ported out and still billed warns on
+// TestAccPortOutGuard_move: moving a number to another location while
+// its port is pending fails at plan (SIPStation would refuse it with a 409);
+// the number stays where it was, pending, billed, and in state at its old
+// location.
+func TestAccPortOutGuard_move(t *testing.T) {
+	t.Parallel()
+	env := acctest.New(t)
+	env.RequireEmulator(t)
+	const number = "+14155550100"
+	locations := env.ProviderConfig() + locationHCL("main", "Main") + locationHCL("branch", "Branch")
+	var mainID string
+	var portOut sipstation.PortOut
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		CheckDestroy:             checkCancelled(t, env, number),
+		Steps: []resource.TestStep{
+			{
+				Config: locations + didHCL("main", `  number = "`+number+`"`),
+				Check: func(s *terraform.State) (err error) {
+					mainID, err = locationID(s, "sipstation_location.main")
+					return err
+				},
+			},
+			{
+				PreConfig: func() { portOut = env.RequestPortOut(t, gainingCarrier, testFOCDate, number) },
+				Config:    locations + didHCL("branch", `  number = "`+number+`"`),
+				// Refused at plan time, naming the port.
+				PlanOnly:    true,
+				ExpectError: expectDiag("Number Has a Pending Port-Out: Not Moved", number, gainingCarrier, "FOC date "+testFOCDate, "location_id"),
+			},
+			{
+				Config: locations + didHCL("main", `  number = "`+number+`"`),
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+				},
+				Check: resource.ComposeTestCheckFunc(
+					checkAllBilled(t, env, sipstation.StatusPortOutPending, number),
+					func(*terraform.State) error {
+						if n, _ := apiNumber(t, env, number); n.LocationID != mainID {
+							return fmt.Errorf("%s moved to %s despite the refusal, want %s", number, n.LocationID, mainID)
+						}
+						return nil
+					},
+					cancelledOnce(t, env, 0),
+				),
+			},
+			{
+				PreConfig: func() { env.CompletePortOut(t, portOut.ID) },
+				Config:    locations + didHCL("main", `  number = "`+number+`"`),
+			},
+		},
+	})
+}
+
+// TestAccPortOutGuard_closeLocation: a location holding a number
+// (here ordered outside Terraform) whose port is pending is not closed; the
+// error lists the number with its port and says to wait for the port (not to
+// cancel or move the number, which SIPStation refuses while it is pending);
+// the number stays untouched.
+func TestAccPortOutGuard_closeLocation(t *testing.T) {
+	t.Parallel()
+	env := acctest.New(t)
+	env.RequireEmulator(t)
+	const number = "+14155550142"
+	var portOut sipstation.PortOut
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps: []resource.TestStep{
+			{
+				Config: env.ProviderConfig() + locationHCL("main", "Main"),
+				Check: func(s *terraform.State) error {
+					id, err := locationID(s, "sipstation_location.main")
+					if err != nil {
+						return err
+					}
+					env.OrderNumber(t, id, sipstation.NumberOrder{Type: sipstation.TypeLocal, Number: number})
+					portOut = env.RequestPortOut(t, gainingCarrier, testFOCDate, number)
+					return nil
+				},
+			},
+			{
+				Config: env.ProviderConfig(),
+				ExpectError: expectDiag("Location Still Has Billed Numbers", number+" (local, port_out_pending, 1.50 a month)",
+					gainingCarrier, "FOC date "+testFOCDate),
+			},
+			{
+				PreConfig: func() {
+					mustCheck(t, checkAllBilled(t, env, sipstation.StatusPortOutPending, number))
+					mustCheck(t, cancelledOnce(t, env, 0))
+					// The port completes and the number is cancelled outside
+					// Terraform: the location can close.
+					env.CompletePortOut(t, portOut.ID)
+					env.CancelNumber(t, number)
+				},
+				Config: env.ProviderConfig(),
+			},
+		},
+	})
+}
+
+// TestAccPortOutGuard_completedStillBilled: a number ported out and still billed warns on
 // every plan that keeps it; removing it then cancels it and billing stops.
-func TestAccDID_portOutCompleted(t *testing.T) {
+func TestAccPortOutGuard_completedStillBilled(t *testing.T) {
 	t.Parallel()
 	env := acctest.New(t)
 	env.RequireEmulator(t)
@@ -327,112 +466,27 @@ func TestAccDID_portOutCompleted(t *testing.T) {
 	})
 }
 
-// badE911 is an E911 address SIPStation refuses (the ZIP code).
-const badE911 = `
-  e911_address = {
-    name    = "Example Dental LLC"
-    street1 = "1 Market St"
-    city    = "San Francisco"
-    state   = "CA"
-    zip     = "ABCDE"
-  }
-`
-
-// TestAccDID_createSettingsRefused: the settings go with the order, so an
-// E911 address SIPStation refuses refuses the order: nothing is billed,
-// nothing enters state (tainted or not), and with the address fixed the
-// number is ordered once.
-func TestAccDID_createSettingsRefused(t *testing.T) {
-	t.Parallel()
-	for name, choose := range map[string]string{"number": `  number = "+14155550100"`, "area_code": `  area_code = "212"`} {
-		t.Run(name, func(t *testing.T) {
-			t.Parallel()
-			env := acctest.New(t)
-			number := map[string]string{"number": "+14155550100", "area_code": "+12125550100"}[name]
-			config := env.ProviderConfig() + locationHCL("main", "Main")
-			resource.Test(t, resource.TestCase{
-				ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
-				CheckDestroy:             checkCancelled(t, env, number),
-				Steps: []resource.TestStep{
-					{
-						Config: config + didHCL("main", choose+badE911),
-						ExpectError: regexp.MustCompile(`Cannot Order Number[\s\S]*did\s+not\s+order[\s\S]*nothing\s+is\s+billed` +
-							`[\s\S]*e911_address\.zip`),
-					},
-					{
-						PreConfig: func() { mustCheck(t, checkInventory(t, env)) },
-						Config:    config + didHCL("main", choose),
-						Check:     resource.ComposeTestCheckFunc(checkInState(number), checkInventory(t, env, number)),
-					},
-				},
-			})
-		})
-	}
-}
-
-// checkBillingStopped is a check, run right after number was cancelled, that
-// the statements of the location at address stop billing it: the clock
-// moves two billing periods on; the first statement still bills the number
-// (for the days it was held), the newest does not. A live endpoint's clock
-// cannot move, so there it checks nothing.
-func checkBillingStopped(t *testing.T, env *acctest.Env, address, number string) resource.TestCheckFunc {
-	return func(s *terraform.State) error {
-		if !env.IsEmulator() {
-			return nil
-		}
-		id, err := locationID(s, address)
-		if err != nil {
-			return err
-		}
-		env.Advance(t, 70*24*time.Hour)
-		var list struct {
-			Data []sipstation.Statement `json:"data"`
-		}
-		if code := env.Get(t, "/v1/locations/"+url.PathEscape(id)+"/statements", &list); code != http.StatusOK {
-			return fmt.Errorf("list statements: status %d", code)
-		}
-		if len(list.Data) < 2 {
-			return fmt.Errorf("%d statements after 70 days, want at least 2", len(list.Data))
-		}
-		bills := func(st sipstation.Statement) bool {
-			for _, li := range st.LineItems {
-				if li.Number == number && (li.Kind == sipstation.LineItemDID || li.Kind == sipstation.LineItemTollFree) {
-					return true
-				}
-			}
-			return false
-		}
-		newest, oldest := list.Data[0], list.Data[len(list.Data)-1]
-		if !bills(oldest) {
-			return fmt.Errorf("the first statement (%s) does not bill %s, which was billed until the cancel: %+v", oldest.Date, number, oldest.LineItems)
-		}
-		if bills(newest) {
-			return fmt.Errorf("the statement of %s still bills %s after its cancel: %+v", newest.Date, number, newest.LineItems)
-		}
-		return nil
-	}
-}
-
-// TestAccDID_portOutPendingWithoutRefresh: with -refresh=false the state says
-// nothing of the port-out, and the plan still fails, because the destroy plan
-// asks the API.
-func TestAccDID_portOutPendingWithoutRefresh(t *testing.T) {
+// TestAccPortOutGuard_tollFree: the guard on a toll-free number moving to a new
+// RespOrg: removing it fails at plan while the port is pending; once the port
+// completes, plans warn it is still billed and removing it cancels it.
+func TestAccPortOutGuard_tollFree(t *testing.T) {
 	t.Parallel()
 	env := acctest.New(t)
 	env.RequireEmulator(t)
-	const number = "+14155550100"
+	const number = "+18885550100"
+	rec := &diagRecorder{}
+	withNumber := env.ProviderConfig() + locationHCL("main", "Main") + tollFreeHCL("main", `  number = "+18885550100"`)
 	locationOnly := env.ProviderConfig() + locationHCL("main", "Main")
 	var portOut sipstation.PortOut
 	resource.Test(t, resource.TestCase{
-		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
-		AdditionalCLIOptions:     &resource.AdditionalCLIOptions{Plan: resource.PlanOptions{NoRefresh: true}},
-		CheckDestroy:             checkCancelled(t, env, number),
+		ProtoV6ProviderFactories: rec.factories(),
+		CheckDestroy:             checkNoForcedCancels(t, env),
 		Steps: []resource.TestStep{
-			{Config: locationOnly + didHCL("main", `  number = "+14155550100"`)},
+			{Config: withNumber},
 			{
 				PreConfig:   func() { portOut = env.RequestPortOut(t, gainingCarrier, testFOCDate, number) },
 				Config:      locationOnly,
-				ExpectError: pendingError(number, "sipstation_did"),
+				ExpectError: pendingError(number, "sipstation_toll_free_number"),
 			},
 			{
 				PreConfig: func() {
@@ -440,9 +494,27 @@ func TestAccDID_portOutPendingWithoutRefresh(t *testing.T) {
 						t.Fatal(err)
 					}
 					env.CompletePortOut(t, portOut.ID)
+					rec.reset()
 				},
+				Config: withNumber,
+				ConfigStateChecks: []statecheck.StateCheck{
+					expectTollFree("status", knownvalue.StringExact(sipstation.StatusPortedOut)),
+					expectTollFree("billing_active", knownvalue.Bool(true)),
+				},
+				Check: func(*terraform.State) error {
+					return rec.requireWarning("plan", "Ported-Out Number Still Billed", number, gainingCarrier, "2.00 USD a month")
+				},
+			},
+			{
+				// Removed: cancelled without a fight, and billing stops.
 				Config: locationOnly,
-				Check:  checkCancelled(t, env, number),
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(tollFreeAddr, plancheck.ResourceActionDestroy)},
+				},
+				Check: resource.ComposeTestCheckFunc(
+					checkCancelled(t, env, number),
+					checkBillingStopped(t, env, "sipstation_location.main", number),
+				),
 			},
 		},
 	})

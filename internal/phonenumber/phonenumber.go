@@ -1,4 +1,7 @@
-package sipstation
+// Package phonenumber parses NANP phone numbers: the forms people write them
+// in, E.164, toll-free and area codes. It knows no API and no Terraform, so
+// both API clients, the provider and the emulator use it.
+package phonenumber
 
 import (
 	"fmt"
@@ -9,10 +12,10 @@ import (
 // TollFreePrefixes are the NANP toll-free area codes.
 var TollFreePrefixes = []string{"800", "833", "844", "855", "866", "877", "888"}
 
-// NormalizeNumber turns a NANP number written in any common form
+// Normalize turns a NANP number written in any common form
 // (+14155550123, 1-415-555-0123, 415-555-0123, (415) 555-0123, 4155550123)
 // into E.164 (+14155550123). The error says why the input is no NANP number.
-func NormalizeNumber(s string) (string, error) {
+func Normalize(s string) (string, error) {
 	in := strings.TrimSpace(s)
 	if in == "" {
 		return "", fmt.Errorf("the number is empty; expected a NANP number such as +14155550123")
