@@ -163,6 +163,16 @@
 //   - A DELETE's body is never read, as a PHP service reads none: DELETE
 //     /2/failover/{key} with a body {"did": N} clears the account-wide
 //     failover. Metrics count such requests (deletes_with_body), on /v1 too.
+//     This is the form the contract still lists
+//     (shared/design/api.md: "DELETE /2/failover/{key} {did?}"), and the one
+//     the provider's client sent before: no module version sends it (their
+//     HTTP library's delete($url, $headers) takes no body), and a service
+//     that reads no DELETE body sees in it the module's request to clear the
+//     account-wide failover, where one number's was meant. The client never
+//     sends it (internal/trunk ClearFailover), and the provider's tests fail
+//     if anything does (checkTrunkState reads deletes_with_body). The
+//     emulator answers it as such a service would, so that a client sending
+//     it loses the account-wide failover in tests too.
 //   - POST bodies may be JSON, as 15 sends them (PestJSON's post), or
 //     form-encoded, as 12 and 13 send them (Pest's post), with string,
 //     number or boolean values; the query string is not read. An unknown

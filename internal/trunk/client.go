@@ -16,7 +16,13 @@
 //
 // No request of this client carries a body on DELETE: a PHP service does
 // not read one, and the module never sends one (its HTTP library's
-// delete($url, $headers) takes none).
+// delete($url, $headers) takes none). The project's contract
+// (shared/design/api.md) still lists "DELETE /2/failover/{key} {did?}", a
+// body naming the number, which is what this client sent before it was
+// read against the module: a service that reads no DELETE body sees the
+// module's request to clear the account-wide failover, not the number's.
+// The client never sends it; see ClearFailover for the form it sends
+// instead and why.
 package trunk
 
 import (
@@ -470,6 +476,10 @@ func (c *Client) SetFailover(ctx context.Context, e164 string, f Failover) error
 
 // ClearFailover clears the failover of a number (E.164), both tiers, or
 // the account-wide failover when e164 is "".
+//
+// It never sends the body form the contract lists (shared/design/api.md:
+// DELETE /2/failover/{key} {did?}): a PHP service does not read a DELETE's
+// body, so it would see the request that clears the account-wide failover.
 //
 // The account-wide failover is DELETE /2/failover/{key}, with neither body
 // nor did header, as module 15's "Clear Failover" button sends it (15
