@@ -30,15 +30,15 @@ func fixtureServer(t *testing.T) http.Handler {
 		file   string
 	}{
 		"GET /v1/locations/loc_8d78cd03df6b7f67":    {http.StatusOK, "location.json"},
-		"GET /v1/numbers/+14155550100":              {http.StatusOK, "number-local.json"},
-		"GET /v1/numbers/+18005550100":              {http.StatusOK, "number-toll-free-ported-out.json"},
+		"GET /v1/numbers/+14155550100":              {http.StatusOK, "numbers/local_with_settings.json"},
+		"GET /v1/numbers/+18005550100":              {http.StatusOK, "numbers/toll_free_ported_billed.json"},
 		"GET /v1/numbers?page[number]=1":            {http.StatusOK, "numbers-page-1.json"},
 		"GET /v1/numbers?page[number]=2":            {http.StatusOK, "numbers-page-2.json"},
 		"GET /v1/port-outs/po_1a2b3c4d5e6f7081":     {http.StatusOK, "port-out.json"},
 		"GET /v1/statements/st_5e1c0a9b7d3f2468":    {http.StatusOK, "statement.json"},
 		"DELETE /v1/numbers/+14155550101":           {http.StatusConflict, "error-port-out-pending.json"},
 		"DELETE /v1/locations/loc_8d78cd03df6b7f67": {http.StatusOK, "location.json"},
-		"PATCH /v1/numbers/+14155550100":            {http.StatusOK, "number-local.json"},
+		"PATCH /v1/numbers/+14155550100":            {http.StatusOK, "numbers/local_with_settings.json"},
 	}
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		body, _ := io.ReadAll(r.Body)
@@ -104,7 +104,7 @@ func TestFixturesDecode(t *testing.T) {
 		E911Address: &sipstation.E911Address{Name: "Example Widgets LLC", Street1: "100 Market St", Street2: "Floor 3", City: "San Francisco", State: "CA", Zip: "94105"},
 		SMSEnabled:  &yes}
 	if d := cmp.Diff(wantLocal, *local); d != "" {
-		t.Errorf("number-local.json (-want +got):\n%s", d)
+		t.Errorf("numbers/local_with_settings.json (-want +got):\n%s", d)
 	}
 
 	ported, err := c.GetNumber(ctx, "+18005550100")
@@ -116,7 +116,7 @@ func TestFixturesDecode(t *testing.T) {
 		ported.PortOut == nil || *ported.PortOut != (sipstation.NumberPortOut{ID: "po_77526a8fe3ca04c0", Status: "completed", CarrierName: "Acme Telecom",
 		RequestedFOCDate: "2025-03-20", FOCDate: "2025-03-20", CompletedAt: ported.PortOut.CompletedAt}) || !ported.PortOut.CompletedAt.Equal(completed) ||
 		ported.Failover == nil || ported.Failover.Destination != "sip:support@pbx.example.com" || ported.E911Address != nil || ported.SMSEnabled != nil {
-		t.Errorf("number-toll-free-ported-out.json: %+v %+v", ported, ported.PortOut)
+		t.Errorf("numbers/toll_free_ported_billed.json: %+v %+v", ported, ported.PortOut)
 	}
 
 	all, err := c.ListNumbers(ctx, sipstation.NumberFilter{})
