@@ -9,6 +9,7 @@ package acctest
 import (
 	"bytes"
 	"cmp"
+	"context"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -277,6 +278,21 @@ func (e *Env) OrderLocalNumbers(t testing.TB, numbers ...string) sipstation.Loca
 func (e *Env) UpdateNumber(t testing.TB, e164 string, body any) {
 	t.Helper()
 	e.must(t, http.MethodPatch, "/v1/numbers/"+url.PathEscape(e164), body, http.StatusOK, nil)
+}
+
+// SetTrunkFailover sets a failover outside Terraform through the
+// account-key API, as FreePBX's module does (its requests, with package
+// trunk's client): of a number (E.164), or the account-wide one when e164
+// is "". Either tier of f may be empty.
+func (e *Env) SetTrunkFailover(t testing.TB, e164 string, f trunk.Failover) {
+	t.Helper()
+	c, err := trunk.New(trunk.Config{Endpoint: e.TrunkEndpoint, AccountKey: e.AccountKey})
+	if err != nil {
+		t.Fatalf("a client of the account-key API: %v", err)
+	}
+	if err := c.SetFailover(context.Background(), e164, f); err != nil {
+		t.Fatalf("set the failover of %q outside Terraform: %v", cmp.Or(e164, "the account"), err)
+	}
 }
 
 // CloseLocation closes a location outside Terraform.

@@ -12,6 +12,7 @@ import (
 
 	"github.com/sipstation-community/terraform-provider-sipstation/internal/emulator"
 	"github.com/sipstation-community/terraform-provider-sipstation/internal/sipstation"
+	"github.com/sipstation-community/terraform-provider-sipstation/internal/trunk"
 )
 
 // Not parallel: t.Setenv keeps a live endpoint in the environment out.
@@ -181,6 +182,12 @@ func TestOutsideTerraform(t *testing.T) {
 	trunkLoc := e.OrderLocalNumbers(t, "+14155550140", "+14155550141")
 	if f := e.TrunkFull(t); len(f.DIDs) != 2 || trunkLoc.Name != "Trunk" {
 		t.Errorf("after OrderLocalNumbers: %+v on %+v", f.DIDs, trunkLoc)
+	}
+	e.SetTrunkFailover(t, "+14155550141", trunk.Failover{Destination: "pbx.example.com", Number: "+14155550199"})
+	e.SetTrunkFailover(t, "", trunk.Failover{Destination: "7102"})
+	if f := e.TrunkFull(t); f.DIDs[1].Failover.Dest != "pbx.example.com" || f.DIDs[1].Failover.Num != "4155550199" ||
+		f.DIDs[0].Failover != (trunk.DIDFailover{}) || f.CustomerInfo.FailoverDest != "7102" || f.CustomerInfo.FailoverNum != "" {
+		t.Errorf("after SetTrunkFailover: %+v, account %q %q", f.DIDs, f.CustomerInfo.FailoverDest, f.CustomerInfo.FailoverNum)
 	}
 	e.CloseLocation(t, loc.ID)
 	var closed sipstation.Location

@@ -7,7 +7,9 @@
 //   - retries of rate limits (429) for as long as the call's deadline has
 //     time left (a 429 was never executed), and of outages (5xx but 501) and
 //     connection errors up to MaxRetries, with jittered exponential backoff
-//     that honours Retry-After, jittered too;
+//     that honours Retry-After, jittered too; RetryLater gives the same
+//     backoff and deadline to a call whose answer says "try again shortly"
+//     in its body;
 //   - one log entry per attempt, for the caller's hook;
 //   - redaction: the secrets a client names (an API key, an account key
 //     that travels in the URL path) never appear in a log entry or in an
@@ -109,6 +111,9 @@ type Client struct {
 	pacer     *pacer
 	// rateLimitWait bounds the 429 retries of a call without a deadline.
 	rateLimitWait time.Duration
+	// wait, waitMin and waitMax are the backoff between attempts.
+	wait             retryablehttp.Backoff
+	waitMin, waitMax time.Duration
 }
 
 // New returns a Client for the API at endpoint (used in messages only).
@@ -129,6 +134,7 @@ func New(endpoint, token string, opts Options, secrets ...string) (*Client, erro
 		return nil, fmt.Errorf("the minimum retry wait %s is longer than the maximum %s", waitMin, waitMax)
 	}
 	maxRetryAfter := cmp.Or(opts.MaxRetryAfter, DefaultMaxRetryAfter)
+	wait := backoff(maxRetryAfter)
 
 	var pairs []string
 	for _, s := range secrets {
@@ -156,7 +162,7 @@ func New(endpoint, token string, opts Options, secrets ...string) (*Client, erro
 		// retryPolicy bounds the retries (and waits between them) itself:
 		// 5xx and connection errors by maxRetries, 429s by the deadline.
 		RetryMax:   math.MaxInt32,
-		CheckRetry: retryPolicy(maxRetries, waitMin, waitMax, backoff(maxRetryAfter)),
+		CheckRetry: retryPolicy(maxRetries, waitMin, waitMax, wait),
 		Backoff:    func(time.Duration, time.Duration, int, *http.Response) time.Duration { return 0 },
 		// Every attempt, the first and each retry, waits its turn under the
 		// rate limit here, before request_timeout starts counting. When the
@@ -174,7 +180,43 @@ func New(endpoint, token string, opts Options, secrets ...string) (*Client, erro
 		rc:            rc,
 		pacer:         p,
 		rateLimitWait: cmp.Or(opts.MaxRateLimitWait, DefaultMaxRateLimitWait),
+		wait:          wait,
+		waitMin:       waitMin,
+		waitMax:       waitMax,
 	}, nil
+}
+
+// RetryLater waits before a call is made again whose answer said "try again
+// shortly" in its body rather than in its status (such as the account-key
+// API's TEMPNOTAVAIL, sent in a 200): the policy's jittered exponential
+// backoff before the retry-th retry (0 for the first). Such a call is retried
+// as a 429 is, while it has time left: RetryLater reports false at once when
+// the context's deadline, or without one start plus MaxRateLimitWait, leaves
+// no time for the wait, and returns the context's error when the context
+// ends while it waits.
+func (c *Client) RetryLater(ctx context.Context, start time.Time, retry int) (bool, error) {
+	deadline := start.Add(c.rateLimitWait)
+	if d, ok := ctx.Deadline(); ok {
+		deadline = d
+	}
+	d := c.wait(c.waitMin, c.waitMax, retry, nil)
+	if time.Now().Add(d).After(deadline) {
+		return false, nil
+	}
+	return sleep(ctx, d)
+}
+
+// sleep waits d before a retry: true when it did, the context's error when
+// the context ended first.
+func sleep(ctx context.Context, d time.Duration) (bool, error) {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-ctx.Done():
+		return false, ctx.Err()
+	case <-t.C:
+		return true, nil
+	}
 }
 
 // retryPolicy decides after each attempt whether to retry, and waits before
@@ -203,14 +245,7 @@ func retryPolicy(maxRetries int, waitMin, waitMax time.Duration, wait retryableh
 			}
 			d = wait(waitMin, waitMax, st.failures-1, resp)
 		}
-		t := time.NewTimer(d)
-		defer t.Stop()
-		select {
-		case <-ctx.Done():
-			return false, ctx.Err()
-		case <-t.C:
-			return true, nil
-		}
+		return sleep(ctx, d)
 	}
 }
 

@@ -94,7 +94,7 @@ func adminSetFaults(c *call) (*result, error) {
 	rates := []struct {
 		ptr string
 		v   float64
-	}{{"/rate_429", f.Rate429}, {"/rate_5xx", f.Rate5xx}, {"/drop_after_commit", f.DropAfterCommit}}
+	}{{"/rate_429", f.Rate429}, {"/rate_5xx", f.Rate5xx}, {"/drop_after_commit", f.DropAfterCommit}, {"/rate_tempnotavail", f.RateTempNotAvail}}
 	for _, r := range rates {
 		if r.v < 0 || r.v > 1 {
 			return nil, invalid(r.ptr, "%s is a probability from 0 to 1, not %v", fieldName(r.ptr), r.v)

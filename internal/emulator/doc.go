@@ -136,49 +136,119 @@
 //
 // The account-key API (/sipstation, trunk.go), the one FreePBX's SIPStation
 // module calls, served from the same store as /v1: its wire types are those
-// of package trunk. The module's source is the only description of it; where
-// the module is silent the emulator chooses:
+// of package trunk. The module's source (12.0.8.2, 13.0.13.19 and 15.0.16,
+// folder admin/modules/sipstation/) is the only description of it; the
+// emulator answers as the PHP service the module talks to would, and each
+// choice names the module file it comes from (15 = 15.0.16, 13 = 13.0.13.19,
+// 12 = 12.0.8.2). Its answers have the shapes of the documents written by
+// hand from the module in internal/trunk/testdata (checked by
+// TestTrunkAnswersMatchFixtures).
+//
+// Routes and requests:
+//   - GET /2/full/{key}, and /2/full/{key}/{install id}, which the module
+//     sends when the PBX has an install id (15 sapi/Sipstation.php ~384-388).
+//   - POST and DELETE /2/e911/{did}/{key} (15 sapi/Sipstation.php ~88 and
+//     ~115, 13 functions.inc/ajax.inc.php ~450 and ~470).
+//   - POST /2/failover/{key}, with did for one number (15
+//     sapi/Sipstation.php ~164-168), and the path form POST
+//     /2/failover/{did}/{key} of 12 and 13 (functions.inc/ajax.inc.php
+//     ~373-374).
+//   - DELETE /2/failover/{did}/{key} clears one number's failover, the path
+//     form of 12 and 13 (functions.inc/ajax.inc.php ~386-387); so does DELETE
+//     /2/failover/{key} with the header "did: N", which is what 13's
+//     Sipstation.class.php ~509 and 15's sapi/Sipstation.php ~181 send (their
+//     PHP HTTP library turns the array they pass into headers). DELETE
+//     /2/failover/{key} without either clears the account-wide failover (15
+//     assets/js/sipstation.js ~413). Both tiers are cleared.
+//   - A DELETE's body is never read, as a PHP service reads none: DELETE
+//     /2/failover/{key} with a body {"did": N} clears the account-wide
+//     failover. Metrics count such requests (deletes_with_body), on /v1 too.
+//     This is the form the contract still lists
+//     (shared/design/api.md: "DELETE /2/failover/{key} {did?}"), and the one
+//     the provider's client sent before: no module version sends it (their
+//     HTTP library's delete($url, $headers) takes no body), and a service
+//     that reads no DELETE body sees in it the module's request to clear the
+//     account-wide failover, where one number's was meant. The client never
+//     sends it (internal/trunk ClearFailover), and the provider's tests fail
+//     if anything does (checkTrunkState reads deletes_with_body). The
+//     emulator answers it as such a service would, so that a client sending
+//     it loses the account-wide failover in tests too.
+//   - POST bodies may be JSON, as 15 sends them (PestJSON's post), or
+//     form-encoded, as 12 and 13 send them (Pest's post), with string,
+//     number or boolean values; the query string is not read. An unknown
+//     field is refused.
+//   - The CLIENT_TYPE header the module sends (15 sapi/PestSipstation.php
+//     ~22) is accepted and not required.
+//
+// Answers, as PHP writes them:
+//   - An empty object is [] (PHP's json_encode of an empty array): a
+//     number's e911_address and failover when it has none, message (the
+//     emulator has no notices), trunk_groups of none. The gateways'
+//     client_status is written whole, registered "0" when not registered
+//     (15 sapi/config/ConfigBase.php ~187 tests it with PHP's truthiness).
+//   - Numbers and flags are strings: number and failover num in 10 digits,
+//     monthly_cost "3.00", num_trunks "2", flags "1" or "0". Only a
+//     mutation's status is a JSON boolean: 15 Sipstation.class.php ~1155
+//     compares it with === true.
+//   - GET /2/full answers version 1.0.3, the newest module 15 reads (15
+//     sapi/Sipstation.php ~4-5; its Config103 reads premium_trunks, which
+//     the emulator answers "NO"). Module 13 reads 1.0.1 and 1.0.2 only (13
+//     functions.inc/sipstation.inc.php ~941-945).
+//   - A key nobody has is HTTP 200 with query_status BADKEY, a version and
+//     query_status_message "Invalid key", nothing else: the module checks
+//     the version before query_status (15 sapi/Sipstation.php ~745), so only
+//     a BADKEY with a version reaches its "invalid key" page. A change with
+//     such a key answers {status: false, message: "BADKEY: invalid key"}.
+//   - TEMPNOTAVAIL (15 sapi/Sipstation.php ~274) is answered only as a fault:
+//     POST /_emulator/faults with rate_tempnotavail answers GET /2/full with
+//     HTTP 200, query_status TEMPNOTAVAIL and a version instead of the
+//     account (counted in faults_injected.tempnotavail). An injected 503
+//     stands for an outage.
+//   - Mutations answer HTTP 200 with {status, message}, refusals included:
+//     a wrong key, a trial account ("Trial accounts cannot set ..."), a
+//     number not on the trunk, an E911 address on a toll-free number, an
+//     address /v1 would refuse (name, address1, city required; a two-letter
+//     state; a ZIP code), an unknown field, a failover the rules below
+//     refuse.
+//
+// Where the module is silent the emulator chooses:
 //   - Every account has an account key ("ak" and 32 hex digits; POST
 //     /_emulator/accounts answers it as account_key, -seed prints it) and an
 //     account_type: FULL, or TRIAL when POST /_emulator/accounts asks for it.
 //     The module only ever tests for TRIAL; FULL is the emulator's name.
-//   - GET /2/full/{key} (and /2/full/{key}/{install id}, which the module
-//     sends when it has an install id) answers version 1.0.2. A key nobody
-//     has is HTTP 200 with query_status BADKEY and nothing else;
-//     TEMPNOTAVAIL is never answered (an injected 503 stands for an outage).
 //   - dids are the account's numbers still on the trunk: active or with a
 //     port-out pending; not ported out, not cancelled. Toll-free numbers are
-//     listed too. number is 10 digits; failover.num is 10 digits. Their E911
-//     address and failover are the fields /v1 PATCH changes, and
-//     e911_address is null when the number has none.
+//     listed too. Their E911 address and failover are the fields /v1 PATCH
+//     changes.
 //   - customer_info: monthly_cost is the sum of the monthly rates of the
 //     account's billed numbers (ported-out ones included, as they are still
-//     billed), num_trunks is 2, verify_status VERIFIED, settings sms on,
-//     international and fax off, email empty; expiration is empty, or for a
-//     trial 30 days after the account was created (YYYY-MM-DD). Gateways are
+//     billed), num_trunks 2, verify_status VERIFIED with an empty
+//     verify_message, settings sms on, international and fax off, email
+//     empty; expiration is empty, or for a trial 30 days after the account
+//     was created (YYYY-MM-DD). cid_format is "NANP". Gateways are
 //     trunk1.freepbx.com and trunk2.freepbx.com, never registered (no PBX
 //     registers with the emulator). sip_info is a user name derived from the
 //     account ID and a random password.
-//   - Mutations answer HTTP 200 with {status, message}, refusals included: a
-//     wrong key (message "BADKEY: invalid key"), a trial account ("Trial
-//     accounts cannot set ..."), a number not on the trunk, an E911 address
-//     on a toll-free number, an address /v1 would refuse (name, address1,
-//     city required; a two-letter state; a ZIP code), an unknown field.
-//     Bodies may be form-encoded or JSON (string, number or boolean values),
-//     and the query string counts too (DELETE /2/failover may name the did
-//     there).
+//   - Every account has two trunk groups, 7101 "Head office PBX", the one its
+//     own trunk is in (trunk_group_id), and 7102 "Disaster recovery PBX".
+//   - Failover has two tiers, as the module shows them (15
+//     views/failover.php ~23-58): dest, the primary (an IP, host or URI, or
+//     a trunk-group id), and num, the secondary number. A POST sets the
+//     tiers it names and keeps the other; a tier sent empty is cleared (15
+//     assets/js/sipstation.js ~349-356 and ~613-621 send both fields, empty
+//     when blank). A POST naming neither is refused ("No valid data
+//     received", 15 sapi/Sipstation.php ~162). num is any NANP form; dest
+//     has no spaces and at most 255 characters; a numeric dest is a
+//     trunk-group id (15 views/failover.php ~4), which must be one of the
+//     account's trunk groups and not its own (15 Sipstation.class.php
+//     ~1417-1419 does not offer that one). destination_is_trunkgroup is "1"
+//     when the account-wide dest is one. /v1 shows both tiers of a number;
+//     /v1 PATCH still sets one (api.md).
 //   - One master E911 number per account: a write with master=1 makes the
 //     number the master and takes the flag from any other; a write without
 //     it on the master number, or a DELETE of its address, leaves the account
 //     without one. The first address is not made the master by itself.
 //   - DELETE /2/e911 of a number without an address succeeds (status true).
-//     POST /2/failover takes exactly one of num (any NANP form) or dest (no
-//     spaces, at most 255 characters: an IP, host, URI or trunk-group id);
-//     without did it sets the account-wide failover, which DELETE without
-//     did clears. A number holds one or the other, as on /v1, and a POST
-//     replaces what it held; FreePBX's module sets both (the destination as
-//     the primary failover, the number as the secondary one), so the real
-//     service can show both at once, which the emulator never does.
 //   - Changes show at once, though the portal warns that E911 changes can
 //     take up to 15 minutes on the real service.
 //   - Rate limits apply per account key as presented, like API keys on /v1;

@@ -350,6 +350,10 @@ func (s *Server) api(pattern string, h handler) {
 			writeError(w, invalid("", "cannot read the request body (at most %d bytes): %v", maxBody, err))
 			return
 		}
+		if r.Method == http.MethodDelete {
+			s.metrics.deleteBody(body)
+			body = nil
+		}
 		res, err := s.execute(r, body, token, true, h)
 		if err != nil {
 			s.logf("internal error on %s %s: %v", r.Method, r.URL.Path, err)

@@ -19,9 +19,13 @@ type Faults struct {
 	// DropAfterCommit executes and commits the request, then closes the
 	// connection without an answer.
 	DropAfterCommit float64 `json:"drop_after_commit"`
+	// RateTempNotAvail answers GET /2/full of the account-key API with HTTP
+	// 200 and query_status TEMPNOTAVAIL, the service's "try again shortly",
+	// instead of the account.
+	RateTempNotAvail float64 `json:"rate_tempnotavail"`
 	// RateLimitPerS overrides the server's per-key rate limit; 0 keeps it.
 	RateLimitPerS float64 `json:"rate_limit_per_s"`
-	// MaxFaults (an emulator extension) switches the three fault rates off
+	// MaxFaults (an emulator extension) switches the fault rates off
 	// after that many faults were injected; 0 = no limit. With a rate of 1 it
 	// makes "the next request gets a 429" deterministic.
 	MaxFaults int `json:"max_faults"`
@@ -70,7 +74,7 @@ func (fs *faultState) inject(r *http.Request, rate func(*Faults) float64) bool {
 	}
 	fs.injected++
 	if fs.f.MaxFaults > 0 && fs.injected >= fs.f.MaxFaults {
-		fs.f.Rate429, fs.f.Rate5xx, fs.f.DropAfterCommit = 0, 0, 0
+		fs.f.Rate429, fs.f.Rate5xx, fs.f.DropAfterCommit, fs.f.RateTempNotAvail = 0, 0, 0, 0
 	}
 	return true
 }
@@ -95,6 +99,15 @@ func (fs *faultState) before(m *metricsCollector, r *http.Request) *apiError {
 func (fs *faultState) dropAfterCommit(m *metricsCollector, r *http.Request) bool {
 	if fs.inject(r, func(f *Faults) float64 { return f.DropAfterCommit }) {
 		m.fault(faultDropped)
+		return true
+	}
+	return false
+}
+
+// tempNotAvail reports whether a read of GET /2/full answers TEMPNOTAVAIL.
+func (fs *faultState) tempNotAvail(m *metricsCollector, r *http.Request) bool {
+	if fs.inject(r, func(f *Faults) float64 { return f.RateTempNotAvail }) {
+		m.fault(faultTempNotAvail)
 		return true
 	}
 	return false

@@ -17,10 +17,14 @@ type Metrics struct {
 	Statuses map[string]int64 `json:"statuses"`
 	// ForcedCancellations counts DELETE /v1/numbers/{number} requests that
 	// carried force=true, whatever their outcome: a careful client keeps it 0.
-	ForcedCancellations int64       `json:"forced_cancellations"`
-	RateLimited         int64       `json:"rate_limited"` // 429s of the rate limit (not injected ones)
-	IdempotentReplays   int64       `json:"idempotent_replays"`
-	FaultsInjected      FaultCounts `json:"faults_injected"`
+	ForcedCancellations int64 `json:"forced_cancellations"`
+	RateLimited         int64 `json:"rate_limited"` // 429s of the rate limit (not injected ones)
+	IdempotentReplays   int64 `json:"idempotent_replays"`
+	// DeletesWithBody counts DELETE requests (on /v1 and /sipstation) that
+	// carried a body, which the emulator drops unread, as a PHP service
+	// does: a careful client keeps it 0.
+	DeletesWithBody int64       `json:"deletes_with_body"`
+	FaultsInjected  FaultCounts `json:"faults_injected"`
 }
 
 // RouteMetrics counts the requests of one route.
@@ -34,6 +38,8 @@ type FaultCounts struct {
 	TooManyRequests    int64 `json:"too_many_requests"`
 	Unavailable        int64 `json:"temporarily_unavailable"`
 	DroppedAfterCommit int64 `json:"dropped_after_commit"`
+	// TempNotAvail counts GET /2/full answers of query_status TEMPNOTAVAIL.
+	TempNotAvail int64 `json:"tempnotavail"`
 }
 
 // Count is the number of requests served on a route pattern.
@@ -45,6 +51,7 @@ const (
 	faultTooManyRequests faultKind = iota
 	faultUnavailable
 	faultDropped
+	faultTempNotAvail
 )
 
 type metricsCollector struct {
@@ -84,6 +91,8 @@ func (c *metricsCollector) fault(k faultKind) {
 		c.m.FaultsInjected.Unavailable++
 	case faultDropped:
 		c.m.FaultsInjected.DroppedAfterCommit++
+	case faultTempNotAvail:
+		c.m.FaultsInjected.TempNotAvail++
 	}
 }
 
@@ -91,6 +100,16 @@ func (c *metricsCollector) rateLimited() {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	c.m.RateLimited++
+}
+
+// deleteBody counts a DELETE request's body, when it has one.
+func (c *metricsCollector) deleteBody(body []byte) {
+	if len(body) == 0 {
+		return
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.m.DeletesWithBody++
 }
 
 func (c *metricsCollector) replayed() {

@@ -2,6 +2,7 @@ package emulator
 
 import (
 	"bytes"
+	"cmp"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -18,12 +19,15 @@ import (
 )
 
 // The account-key API, served under /sipstation from the same store as /v1
-// (see the package documentation for the choices made where FreePBX's
-// module, the only description of the real API, is silent).
+// (see the package documentation for each choice, with the FreePBX module
+// file it comes from, and the choices made where the module is silent).
 
 const (
-	trunkPrefix     = "/sipstation"
-	trunkAPIVersion = "1.0.2"
+	trunkPrefix = "/sipstation"
+	// trunkAPIVersion is the newest version module 15 reads (15
+	// sapi/Sipstation.php ~5): its Config103 class reads premium_trunks,
+	// which the emulator answers.
+	trunkAPIVersion = trunk.VersionMax
 	accountTypeFull = "FULL"
 	// trialDays is how long a trial account runs, for its expiration date.
 	trialDays = 30
@@ -33,6 +37,10 @@ const (
 
 // trunkGateways are the gateways every emulated account registers with.
 var trunkGateways = []string{"trunk1.freepbx.com", "trunk2.freepbx.com"}
+
+// trunkGroups are every emulated account's trunk groups; the first is the
+// one the account's own trunk is in (its trunk_group_id).
+var trunkGroups = []trunk.TrunkGroup{{ID: "7101", Title: "Head office PBX"}, {ID: "7102", Title: "Disaster recovery PBX"}}
 
 func accountType(a *accountRec) string {
 	if a.AccountType == "" {
@@ -49,8 +57,12 @@ func (s *Server) trunkRoutes() {
 	s.trunk("DELETE "+trunkPrefix+"/2/e911/{did}/{key}", trunkDeleteE911)
 	s.trunk("POST "+trunkPrefix+"/2/failover/{key}", trunkSetFailover)
 	s.trunk("DELETE "+trunkPrefix+"/2/failover/{key}", trunkClearFailover)
+	// The path forms of modules 12 and 13 for one number.
+	s.trunk("POST "+trunkPrefix+"/2/failover/{did}/{key}", trunkSetFailover)
+	s.trunk("DELETE "+trunkPrefix+"/2/failover/{did}/{key}", trunkClearFailover)
 	s.mux.HandleFunc(trunkPrefix+"/", func(w http.ResponseWriter, r *http.Request) {
-		writeTrunkError(w, notFound("no route %s %s; the account-key routes are GET /2/full/{key}, POST and DELETE /2/e911/{did}/{key}, POST and DELETE /2/failover/{key}", r.Method, redactKey(r.URL.Path)))
+		writeTrunkError(w, notFound("no route %s %s; the account-key routes are GET /2/full/{key}, POST and DELETE /2/e911/{did}/{key}, "+
+			"POST and DELETE /2/failover/{key} and /2/failover/{did}/{key}", r.Method, redactKey(r.URL.Path)))
 	})
 }
 
@@ -91,6 +103,11 @@ func (s *Server) trunk(pattern string, h handler) {
 		if err != nil {
 			writeTrunkError(w, invalid("", "cannot read the request body (at most %d bytes): %v", maxBody, err))
 			return
+		}
+		if r.Method == http.MethodDelete {
+			// A PHP service reads no body on DELETE: counted, then dropped.
+			s.metrics.deleteBody(body)
+			body = nil
 		}
 		res, err := s.execute(r, body, "", false, h)
 		if err != nil {
@@ -152,7 +169,12 @@ func trunkFull(c *call) (*result, error) {
 		return nil, err
 	}
 	if acct == nil {
-		return jsonResult(http.StatusOK, trunk.Full{Version: trunkAPIVersion, QueryStatus: trunk.QueryBadKey})
+		// With a version: the module checks it before query_status.
+		return jsonResult(http.StatusOK, trunk.Query{Version: trunkAPIVersion, QueryStatus: trunk.QueryBadKey, QueryStatusMessage: "Invalid key"})
+	}
+	if c.s.faults.tempNotAvail(&c.s.metrics, c.r) {
+		return jsonResult(http.StatusOK, trunk.Query{Version: trunkAPIVersion, QueryStatus: trunk.QueryTempNotAvail,
+			QueryStatusMessage: "injected fault: account information is temporarily not available, try again shortly"})
 	}
 	numbers, err := trunkNumbers(c, acct)
 	if err != nil {
@@ -168,24 +190,29 @@ func trunkFull(c *call) (*result, error) {
 		cents += monthlyRateCents(n.Type)
 	}
 	full := trunk.Full{
-		Version:     trunkAPIVersion,
-		QueryStatus: trunk.QuerySuccess,
+		Query: trunk.Query{Version: trunkAPIVersion, QueryStatus: trunk.QuerySuccess},
 		CustomerInfo: trunk.CustomerInfo{
-			AccountType:  trunk.Text(accountType(acct)),
-			MonthlyCost:  trunk.Text(money(cents)),
-			NumTrunks:    trunk.Text(fmt.Sprint(trunkCount)),
-			VerifyStatus: "VERIFIED",
-			Settings:     trunk.Settings{SMS: true},
+			AccountType:   trunk.Text(accountType(acct)),
+			MonthlyCost:   trunk.Text(money(cents)),
+			NumTrunks:     trunk.Text(fmt.Sprint(trunkCount)),
+			VerifyStatus:  "VERIFIED",
+			TrunkGroupID:  trunkGroups[0].ID,
+			PremiumTrunks: "NO",
+			Settings:      trunk.Settings{SMS: true},
 		},
-		GatewayInfo: map[string]trunk.GatewayInfo{},
+		GatewayInfo: trunk.GatewayInfos{},
 		SIPInfo:     trunk.SIPInfo{SIPUsername: trunk.Text(sipUsername(acct)), SIPPassword: trunk.Text(acct.SIPPassword)},
-		DIDs:        make([]trunk.DID, 0, len(numbers)),
+		DIDs:        make(trunk.List[trunk.DID], 0, len(numbers)),
+		TrunkGroups: trunkGroups,
+		CIDFormat:   "NANP",
 	}
 	if accountType(acct) == trunk.AccountTypeTrial {
 		full.CustomerInfo.Expiration = trunk.Text(acct.CreatedAt.AddDate(0, 0, trialDays).Format(dateLayout))
 	}
 	if f := acct.Failover; f != nil {
-		full.CustomerInfo.FailoverNum, full.CustomerInfo.FailoverDest = wireFailoverParts(f)
+		fo := wireFailover(f)
+		full.CustomerInfo.FailoverNum, full.CustomerInfo.FailoverDest = fo.Num, fo.Dest
+		full.CustomerInfo.DestinationIsTrunkGroup = trunk.Flag(trunk.IsTrunkGroupID(f.Destination))
 	}
 	for _, gw := range trunkGateways {
 		full.Gateways = append(full.Gateways, trunk.Text(gw))
@@ -194,10 +221,10 @@ func trunkFull(c *call) (*result, error) {
 	for _, n := range numbers {
 		d := trunk.DID{Number: trunk.Text(n.Number.Number[2:])}
 		if n.Failover != nil {
-			d.Failover.Num, d.Failover.Dest = wireFailoverParts(n.Failover)
+			d.Failover = wireFailover(n.Failover)
 		}
 		if a := n.E911Address; a != nil {
-			d.E911Address = &trunk.E911Address{
+			d.E911Address = trunk.E911Address{
 				Name: trunk.Text(a.Name), Street1: trunk.Text(a.Street1), Street2: trunk.Text(a.Street2),
 				City: trunk.Text(a.City), State: trunk.Text(a.State), Zip: trunk.Text(a.Zip),
 				Master: trunk.Flag(acct.E911Master == n.Number.Number),
@@ -213,23 +240,18 @@ func sipUsername(a *accountRec) string {
 	return strings.TrimPrefix(a.ID, "acct_")
 }
 
-func wireFailoverParts(f *sipstation.Failover) (num, dest trunk.Text) {
-	if f.Number != "" {
-		return trunk.Text(strings.TrimPrefix(f.Number, "+1")), ""
-	}
-	return "", trunk.Text(f.Destination)
+// wireFailover is a stored failover as /2/full shows it: the number in 10
+// digits.
+func wireFailover(f *sipstation.Failover) trunk.DIDFailover {
+	return trunk.DIDFailover{Num: trunk.Text(strings.TrimPrefix(f.Number, "+1")), Dest: trunk.Text(f.Destination)}
 }
 
-// trunkForm reads a mutation's fields from a form-encoded body (what the
-// older module sends) or a JSON object (the newer one), plus the query
-// string; only the fields named are accepted.
+// trunkForm reads a POST's fields from a form-encoded body (what modules 12
+// and 13 send, through Pest's post) or a JSON object (what module 15 sends,
+// through PestJSON's); only the fields named are accepted. A field sent
+// empty is kept, as "" (module 15 clears a failover tier so).
 func trunkForm(c *call, allowed ...string) (map[string]string, string) {
 	out := map[string]string{}
-	for k, v := range c.r.URL.Query() {
-		if len(v) > 0 {
-			out[k] = v[len(v)-1]
-		}
-	}
 	body := bytes.TrimSpace(c.body)
 	if len(body) > 0 {
 		mediaType, _, _ := mime.ParseMediaType(c.r.Header.Get("Content-Type"))
@@ -351,9 +373,6 @@ func trunkDeleteE911(c *call) (*result, error) {
 	if problem != "" {
 		return trunkResult(false, "%s", problem)
 	}
-	if _, problem := trunkForm(c); problem != "" {
-		return trunkResult(false, "%s", problem)
-	}
 	had := n.E911Address != nil
 	n.E911Address = nil
 	if err := c.tx.putNumber(n); err != nil {
@@ -371,6 +390,9 @@ func trunkDeleteE911(c *call) (*result, error) {
 	return trunkResult(true, "E911 address of %s removed", n.Number.Number[2:])
 }
 
+// trunkSetFailover is POST /2/failover/{key} (and the path form
+// /2/failover/{did}/{key}): num, dest or both; a field sent empty clears
+// its tier, a field left out keeps it.
 func trunkSetFailover(c *call) (*result, error) {
 	acct, res, err := trunkWritable(c, "failover")
 	if acct == nil {
@@ -380,57 +402,101 @@ func trunkSetFailover(c *call) (*result, error) {
 	if problem != "" {
 		return trunkResult(false, "%s", problem)
 	}
-	num, dest := strings.TrimSpace(f["num"]), strings.TrimSpace(f["dest"])
-	fo := &sipstation.Failover{Destination: dest}
-	if (num == "") == (dest == "") {
-		return trunkResult(false, "give exactly one of num (a phone number) or dest (an IP, host or URI, or a trunk group)")
+	num, hasNum := f["num"]
+	dest, hasDest := f["dest"]
+	if !hasNum && !hasDest {
+		return trunkResult(false, "No valid data received: give num (a phone number) or dest (an IP, host or URI, or a trunk-group id); sent empty, either clears its tier")
 	}
-	if num != "" {
-		e164, err := phonenumber.Normalize(num)
-		if err != nil {
-			return trunkResult(false, "Phone number appears to be invalid: %v", err)
+	did := cmp.Or(c.r.PathValue("did"), f["did"])
+	var n *numberRec
+	current := acct.Failover
+	if strings.TrimSpace(did) != "" {
+		n, problem = trunkDID(c, acct, did)
+		if problem != "" {
+			return trunkResult(false, "%s", problem)
 		}
-		fo.Number = e164
+		current = n.Failover
 	}
-	if e := validateFailover(fo); e != nil {
-		return trunkResult(false, "%s", strings.ReplaceAll(apiDetail(e), "failover.destination", "dest"))
+	fo := sipstation.Failover{}
+	if current != nil {
+		fo = *current
 	}
-	return setTrunkFailover(c, acct, f["did"], fo)
+	if hasNum {
+		fo.Number = ""
+		if num = strings.TrimSpace(num); num != "" {
+			e164, err := phonenumber.Normalize(num)
+			if err != nil {
+				return trunkResult(false, "Phone number appears to be invalid: %v", err)
+			}
+			fo.Number = e164
+		}
+	}
+	if hasDest {
+		fo.Destination = strings.TrimSpace(dest)
+		if problem := checkTrunkDestination(fo.Destination); problem != "" {
+			return trunkResult(false, "%s", problem)
+		}
+	}
+	var next *sipstation.Failover
+	if fo != (sipstation.Failover{}) {
+		next = &fo
+	}
+	return setTrunkFailover(c, acct, n, next, "saved")
 }
 
+// checkTrunkDestination refuses a destination with spaces or too long, and
+// a trunk-group id (a numeric destination) that is not one of the account's
+// groups or is the group of its own trunk.
+func checkTrunkDestination(dest string) string {
+	switch {
+	case dest == "":
+		return ""
+	case len(dest) > 255 || strings.ContainsAny(dest, " \t\r\n"):
+		return "Destination appears to be an invalid URI: dest must be an IP, host or URI without spaces, at most 255 characters, or a trunk-group id"
+	case !trunk.IsTrunkGroupID(dest):
+		return ""
+	case dest == string(trunkGroups[0].ID):
+		return fmt.Sprintf("trunk group %s is the one this account's trunk is in; calls cannot fail over to it", dest)
+	}
+	for _, g := range trunkGroups {
+		if string(g.ID) == dest {
+			return ""
+		}
+	}
+	return fmt.Sprintf("trunk group %s is not one of this account's trunk groups", dest)
+}
+
+// trunkClearFailover is DELETE /2/failover/{key}: the number the path
+// (/2/failover/{did}/{key}, modules 12 and 13) or the did header (modules
+// 13 and 15) names, else the account-wide failover. A body is never read.
 func trunkClearFailover(c *call) (*result, error) {
 	acct, res, err := trunkWritable(c, "failover")
 	if acct == nil {
 		return res, err
 	}
-	f, problem := trunkForm(c, "did")
-	if problem != "" {
-		return trunkResult(false, "%s", problem)
+	var n *numberRec
+	if did := cmp.Or(c.r.PathValue("did"), c.r.Header.Get(trunk.HeaderDID)); strings.TrimSpace(did) != "" {
+		var problem string
+		if n, problem = trunkDID(c, acct, did); problem != "" {
+			return trunkResult(false, "%s", problem)
+		}
 	}
-	return setTrunkFailover(c, acct, f["did"], nil)
+	return setTrunkFailover(c, acct, n, nil, "cleared")
 }
 
-// setTrunkFailover sets (fo) or clears (nil) the failover of the number did,
-// or the account-wide one when did is "".
-func setTrunkFailover(c *call, acct *accountRec, did string, fo *sipstation.Failover) (*result, error) {
-	verb := "saved"
-	if fo == nil {
-		verb = "cleared"
-	}
-	if strings.TrimSpace(did) == "" {
+// setTrunkFailover stores fo (nil: none) as the failover of the number n,
+// or as the account-wide one when n is nil.
+func setTrunkFailover(c *call, acct *accountRec, n *numberRec, fo *sipstation.Failover, verb string) (*result, error) {
+	if n == nil {
 		acct.Failover = fo
 		if err := c.tx.updateAccount(acct); err != nil {
 			return nil, err
 		}
-		return trunkResult(true, "account failover %s", verb)
-	}
-	n, problem := trunkDID(c, acct, did)
-	if problem != "" {
-		return trunkResult(false, "%s", problem)
+		return trunkResult(true, "Account failover %s", verb)
 	}
 	n.Failover = fo
 	if err := c.tx.putNumber(n); err != nil {
 		return nil, err
 	}
-	return trunkResult(true, "failover of %s %s", n.Number.Number[2:], verb)
+	return trunkResult(true, "Failover of %s %s", n.Number.Number[2:], verb)
 }

@@ -92,7 +92,7 @@ func TestTrunkFullIsTheV1Store(t *testing.T) {
 		}
 	}
 	d := got["4155550100"]
-	if d.Failover.Num != "4155550199" || d.E911Address == nil || d.E911Address.Street1 != "1 Main St" || d.E911Address.Master {
+	if d.Failover.Num != "4155550199" || d.E911Address.IsZero() || d.E911Address.Street1 != "1 Main St" || bool(d.E911Address.Master) {
 		t.Errorf("4155550100 as /2/full shows it: %+v %+v", d.Failover, d.E911Address)
 	}
 	// Three billed numbers: two local and the toll-free one (the ported-out
@@ -115,7 +115,7 @@ func TestTrunkFullIsTheV1Store(t *testing.T) {
 	if n.E911Address == nil || n.E911Address.Street1 != "2 Side St" || n.E911Address.Street2 != "Floor 3" || n.E911Address.Zip != "78702" {
 		t.Errorf("/v1 after POST /2/e911: %+v", n.E911Address)
 	}
-	if d := dids(h.full(acct.AccountKey))["4155550100"]; d.E911Address == nil || !d.E911Address.Master {
+	if d := dids(h.full(acct.AccountKey))["4155550100"]; d.E911Address.IsZero() || !bool(d.E911Address.Master) {
 		t.Errorf("the master flag after POST /2/e911 with master=1: %+v", d.E911Address)
 	}
 }
@@ -134,8 +134,8 @@ func TestTrunkBadKey(t *testing.T) {
 	h := newHarness(t, emulator.Options{})
 	a := h.do(http.MethodGet, "/sipstation/2/full/nosuchkey", "", nil)
 	var f trunk.Full
-	if err := json.Unmarshal(a.body, &f); err != nil || a.status != http.StatusOK || f.QueryStatus != trunk.QueryBadKey {
-		t.Fatalf("GET /2/full with a wrong key: %d %s", a.status, a.body)
+	if err := json.Unmarshal(a.body, &f); err != nil || a.status != http.StatusOK || f.QueryStatus != trunk.QueryBadKey || f.Version != trunk.VersionMax {
+		t.Fatalf("GET /2/full with a wrong key: %d %s; want BADKEY with a version, as the module needs", a.status, a.body)
 	}
 	if r := h.mutate(http.MethodPost, "/sipstation/2/failover/nosuchkey", map[string]string{"num": "4155550199"}); bool(r.Status) || !strings.Contains(string(r.Message), "BADKEY") {
 		t.Errorf("POST /2/failover with a wrong key: %+v", r)
@@ -164,7 +164,7 @@ func TestTrunkE911Master(t *testing.T) {
 	masters := func() []string {
 		var out []string
 		for _, d := range h.full(acct.AccountKey).DIDs {
-			if d.E911Address != nil && d.E911Address.Master {
+			if d.E911Address.Master {
 				out = append(out, string(d.Number))
 			}
 		}
@@ -204,8 +204,10 @@ func TestTrunkE911Master(t *testing.T) {
 	}
 }
 
-// Failover of one number (did) or of the account (no did), set with num or
-// dest, cleared with DELETE; JSON and form bodies alike.
+// Failover of one number (did) or of the account (no did), in two tiers:
+// POST sets the tiers it names (JSON as module 15 sends it, form-encoded as
+// 12 and 13 do, or the path form of 12 and 13), an empty value clears its
+// tier, and DELETE clears both.
 func TestTrunkFailover(t *testing.T) {
 	t.Parallel()
 	h := newHarness(t, emulator.Options{})
@@ -213,38 +215,102 @@ func TestTrunkFailover(t *testing.T) {
 	loc := h.newLocation(acct.APIKey, "HQ")
 	h.orderLocal(acct.APIKey, loc.ID, "+14155550100")
 	path := "/sipstation/2/failover/" + acct.AccountKey
-	if r := h.mutate(http.MethodPost, path, map[string]string{"num": "4155550199", "did": "4155550100"}); !r.Status {
-		t.Fatalf("POST /2/failover with did: %+v", r)
-	}
-	if r := h.mutate(http.MethodPost, path, "dest=sip%3Afrontdesk%40pbx.example.com"); !r.Status {
-		t.Fatalf("POST /2/failover without did: %+v", r)
-	}
-	f := h.full(acct.AccountKey)
-	if f.CustomerInfo.FailoverDest != "sip:frontdesk@pbx.example.com" || f.CustomerInfo.FailoverNum != "" {
-		t.Errorf("account failover: %q %q", f.CustomerInfo.FailoverNum, f.CustomerInfo.FailoverDest)
-	}
-	if _, n := h.number(acct.APIKey, "+14155550100"); n.Failover == nil || n.Failover.Number != "+14155550199" {
-		t.Errorf("/v1 failover after POST /2/failover: %+v", n.Failover)
-	}
-	if r := h.mutate(http.MethodDelete, path, map[string]string{"did": "4155550100"}); !r.Status {
-		t.Fatalf("DELETE /2/failover with did: %+v", r)
-	}
-	if _, n := h.number(acct.APIKey, "+14155550100"); n.Failover != nil {
-		t.Errorf("/v1 failover after DELETE: %+v", n.Failover)
-	}
-	if h.full(acct.AccountKey).CustomerInfo.FailoverDest == "" {
-		t.Errorf("clearing one number's failover cleared the account's")
-	}
-	if r := h.mutate(http.MethodDelete, path, nil); !r.Status {
-		t.Fatalf("DELETE /2/failover: %+v", r)
-	}
-	if f := h.full(acct.AccountKey); f.CustomerInfo.FailoverDest != "" {
-		t.Errorf("account failover after DELETE: %q", f.CustomerInfo.FailoverDest)
-	}
-	for _, body := range []map[string]string{{"num": "4155550199", "dest": "pbx.example.com"}, {}, {"num": "12"}, {"dest": "has space"}} {
-		if r := h.mutate(http.MethodPost, path, body); r.Status {
-			t.Errorf("POST /2/failover %v: accepted", body)
+	failoverOf := func(number string) trunk.DIDFailover {
+		if number == "" {
+			ci := h.full(acct.AccountKey).CustomerInfo
+			return trunk.DIDFailover{Num: ci.FailoverNum, Dest: ci.FailoverDest}
 		}
+		return dids(h.full(acct.AccountKey))[number].Failover
+	}
+	steps := []struct {
+		method, path string
+		body         any
+		headers      []string
+		number       string // whose failover to check; "" the account's
+		want         trunk.DIDFailover
+	}{
+		{http.MethodPost, path, map[string]string{"num": "4155550199", "did": "4155550100"}, nil, "4155550100", trunk.DIDFailover{Num: "4155550199"}},
+		{http.MethodPost, path, map[string]string{"dest": "pbx.example.com", "did": "4155550100"}, nil, "4155550100", trunk.DIDFailover{Num: "4155550199", Dest: "pbx.example.com"}},
+		// Module 15's dialog clears a tier by sending it empty.
+		{http.MethodPost, path, map[string]string{"num": "", "did": "4155550100"}, nil, "4155550100", trunk.DIDFailover{Dest: "pbx.example.com"}},
+		// The path form of modules 12 and 13, form-encoded.
+		{http.MethodPost, "/sipstation/2/failover/4155550100/" + acct.AccountKey, "num=4155550198", nil, "4155550100", trunk.DIDFailover{Num: "4155550198", Dest: "pbx.example.com"}},
+		// The account-wide failover, to a trunk group.
+		{http.MethodPost, path, "dest=7102", nil, "", trunk.DIDFailover{Dest: "7102"}},
+		{http.MethodPost, path, map[string]string{"num": "(415) 555-0197"}, nil, "", trunk.DIDFailover{Num: "4155550197", Dest: "7102"}},
+		// The path form of DELETE clears the number's two tiers, not the account's.
+		{http.MethodDelete, "/sipstation/2/failover/4155550100/" + acct.AccountKey, nil, nil, "4155550100", trunk.DIDFailover{}},
+		{http.MethodGet, "", nil, nil, "", trunk.DIDFailover{Num: "4155550197", Dest: "7102"}},
+		// So does the did header of modules 13 and 15.
+		{http.MethodPost, path, map[string]string{"num": "4155550199", "did": "4155550100"}, nil, "4155550100", trunk.DIDFailover{Num: "4155550199"}},
+		{http.MethodDelete, path, nil, []string{"did", "4155550100"}, "4155550100", trunk.DIDFailover{}},
+		{http.MethodGet, "", nil, nil, "", trunk.DIDFailover{Num: "4155550197", Dest: "7102"}},
+		// A body on DELETE is not read, as on a PHP service: this clears the
+		// account-wide failover, whatever the body says.
+		{http.MethodPost, path, map[string]string{"num": "4155550199", "did": "4155550100"}, nil, "4155550100", trunk.DIDFailover{Num: "4155550199"}},
+		{http.MethodDelete, path, map[string]string{"did": "4155550100"}, nil, "", trunk.DIDFailover{}},
+		{http.MethodGet, "", nil, nil, "4155550100", trunk.DIDFailover{Num: "4155550199"}},
+	}
+	for i, st := range steps {
+		if st.method != http.MethodGet {
+			headers := st.headers
+			if _, form := st.body.(string); form {
+				headers = append(headers, "Content-Type", "application/x-www-form-urlencoded")
+			}
+			a := h.do(st.method, st.path, "", st.body, headers...)
+			var r trunk.Result
+			if err := json.Unmarshal(a.body, &r); err != nil || a.status != http.StatusOK || !r.Status {
+				t.Fatalf("step %d: %s %s %v: %d %s", i, st.method, st.path, st.body, a.status, a.body)
+			}
+		}
+		if got := failoverOf(st.number); got != st.want {
+			t.Errorf("step %d (%s %v): failover of %q is %+v, want %+v", i, st.method, st.body, st.number, got, st.want)
+		}
+	}
+	var m emulator.Metrics
+	h.call(http.MethodGet, "/_emulator/metrics", nil, http.StatusOK, &m)
+	if m.DeletesWithBody != 1 {
+		t.Errorf("deletes_with_body %d, want the 1 sent", m.DeletesWithBody)
+	}
+	// Both tiers show on /v1 too.
+	h.mutate(http.MethodPost, path, map[string]string{"dest": "pbx.example.com", "did": "4155550100"})
+	if _, n := h.number(acct.APIKey, "+14155550100"); n.Failover == nil || *n.Failover != (sipstation.Failover{Number: "+14155550199", Destination: "pbx.example.com"}) {
+		t.Errorf("/v1 failover: %+v", n.Failover)
+	}
+	for _, c := range []struct {
+		body any
+		want string
+	}{
+		{map[string]string{}, "No valid data received"},
+		{map[string]string{"did": "4155550100"}, "No valid data received"},
+		{map[string]string{"num": "12"}, "Phone number appears to be invalid"},
+		{map[string]string{"dest": "has space"}, "invalid URI"},
+		{map[string]string{"dest": "7101"}, "trunk group 7101 is the one this account's trunk is in"},
+		{map[string]string{"dest": "9999"}, "trunk group 9999 is not one of this account's trunk groups"},
+		{map[string]string{"num": "4155550199", "did": "$did"}, `DID "$did" is not valid`}, // module 13's Sipstation.class.php ~563
+		{map[string]string{"num": "4155550199", "did": "4155550111"}, "not on this account's trunk"},
+	} {
+		if r := h.mutate(http.MethodPost, path, c.body); bool(r.Status) || !strings.Contains(string(r.Message), c.want) {
+			t.Errorf("POST /2/failover %v: %+v, want a refusal saying %q", c.body, r, c.want)
+		}
+	}
+}
+
+// GET /2/full answers TEMPNOTAVAIL, with a version, while the fault is set.
+func TestTrunkTempNotAvail(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t, emulator.Options{})
+	acct := h.trunkAccount("trunk", "")
+	h.call(http.MethodPost, "/_emulator/faults", emulator.Faults{RateTempNotAvail: 1, MaxFaults: 2}, http.StatusOK, nil)
+	for i, want := range []string{trunk.QueryTempNotAvail, trunk.QueryTempNotAvail, trunk.QuerySuccess} {
+		if f := h.full(acct.AccountKey); string(f.QueryStatus) != want || f.Version != trunk.VersionMax {
+			t.Errorf("read %d: %s %s, want %s", i, f.QueryStatus, f.Version, want)
+		}
+	}
+	var m emulator.Metrics
+	h.call(http.MethodGet, "/_emulator/metrics", nil, http.StatusOK, &m)
+	if m.FaultsInjected.TempNotAvail != 2 {
+		t.Errorf("faults_injected.tempnotavail %d, want 2", m.FaultsInjected.TempNotAvail)
 	}
 }
 

@@ -1,7 +1,8 @@
 package provider
 
 // Checks of what the API holds after a step (the inventory: numbers billed,
-// none lost, nothing cancelled with force) and of state and plans.
+// none lost, nothing cancelled with force; the account's failover and E911
+// state) and of state and plans.
 
 import (
 	"context"
@@ -11,6 +12,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/google/go-cmp/cmp"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
 	"github.com/hashicorp/terraform-plugin-testing/plancheck"
@@ -19,7 +21,9 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 
 	"github.com/sipstation-community/terraform-provider-sipstation/internal/acctest"
+	"github.com/sipstation-community/terraform-provider-sipstation/internal/phonenumber"
 	"github.com/sipstation-community/terraform-provider-sipstation/internal/sipstation"
+	"github.com/sipstation-community/terraform-provider-sipstation/internal/trunk"
 )
 
 // apiNumber reads a number from the API as the test's account sees it; the
@@ -235,4 +239,101 @@ func requirePortedStillBilled(t *testing.T, env *acctest.Env, e164 string) {
 	if n, _ := apiNumber(t, env, e164); n.Status != sipstation.StatusPortedOut || !n.Billing.Active {
 		t.Errorf("the ported number %s: %s, billed %v; the test changed what it should not", e164, n.Status, n.Billing.Active)
 	}
+}
+
+// A number's failover and E911 address keep calls and 911 working when a
+// PBX is down: every test that writes or clears one ends by asserting the
+// whole account's state with checkTrunkState, not only the number touched.
+
+// trunkState is an account's failover and E911 state as the account-key
+// API shows it: the account-wide failover, and every number on the trunk.
+type trunkState struct {
+	Failover trunk.Failover
+	// Numbers are every number on the trunk, by E.164.
+	Numbers map[string]trunkNumberState
+}
+
+// trunkNumberState is one number's failover and E911 address (nil: none),
+// and whether the address is the account's master.
+type trunkNumberState struct {
+	Failover trunk.Failover
+	E911     *sipstation.E911Address
+	Master   bool
+}
+
+// checkTrunkState is a check that the whole account is want: the
+// account-wide failover and every number on the trunk, no more and no
+// fewer, as GET /2/full shows them (read as written, not through the
+// client); and, on the emulator, that no client sent a DELETE with a body,
+// which a PHP service would not read. On a live endpoint it needs
+// SIPSTATION_ACCOUNT_KEY: without it there is no account-key API to read,
+// and the check fails rather than pass unread.
+func checkTrunkState(t *testing.T, env *acctest.Env, want trunkState) resource.TestCheckFunc {
+	return func(*terraform.State) error {
+		if env.AccountKey == "" {
+			return fmt.Errorf("no account key to read the account's failover and E911 state with; set %s with the live endpoint", acctest.EnvAccountKey)
+		}
+		full := env.TrunkFull(t)
+		accountWide, err := wireFailover(full.CustomerInfo.FailoverNum, full.CustomerInfo.FailoverDest)
+		if err != nil {
+			return err
+		}
+		got := trunkState{Failover: accountWide, Numbers: map[string]trunkNumberState{}}
+		for _, d := range full.DIDs {
+			f, err := wireFailover(d.Failover.Num, d.Failover.Dest)
+			if err != nil {
+				return err
+			}
+			n := trunkNumberState{Failover: f, Master: bool(d.E911Address.Master)}
+			if a := d.E911Address; !a.IsZero() {
+				n.E911 = &sipstation.E911Address{Name: a.Name.String(), Street1: a.Street1.String(), Street2: a.Street2.String(),
+					City: a.City.String(), State: a.State.String(), Zip: a.Zip.String()}
+			}
+			e164, err := phonenumber.Normalize(d.Number.String())
+			if err != nil {
+				return fmt.Errorf("GET /2/full lists a number that is no NANP number: %v", err)
+			}
+			got.Numbers[e164] = n
+		}
+		if want.Numbers == nil {
+			want.Numbers = map[string]trunkNumberState{}
+		}
+		if d := cmp.Diff(want, got); d != "" {
+			return fmt.Errorf("the account's failover and E911 state (-want +got):\n%s", d)
+		}
+		if !env.IsEmulator() {
+			return nil // only the emulator counts the requests it served
+		}
+		if m := env.Metrics(t); m.DeletesWithBody != 0 {
+			return fmt.Errorf("the provider sent %d DELETE requests with a body, which a PHP service does not read", m.DeletesWithBody)
+		}
+		return nil
+	}
+}
+
+// wireFailover is a failover as GET /2/full writes it (10-digit num), in
+// E.164.
+func wireFailover(num, dest trunk.Text) (trunk.Failover, error) {
+	f := trunk.Failover{Destination: dest.String()}
+	if n := num.String(); n != "" {
+		e164, err := phonenumber.Normalize(n)
+		if err != nil {
+			return f, fmt.Errorf("GET /2/full shows failover number %q, which is no NANP number: %v", n, err)
+		}
+		f.Number = e164
+	}
+	return f, nil
+}
+
+// numbers is a trunkState's Numbers: each number with no failover and no
+// E911 address, then the states given.
+func numbers(bare []string, set map[string]trunkNumberState) map[string]trunkNumberState {
+	out := make(map[string]trunkNumberState, len(bare)+len(set))
+	for _, n := range bare {
+		out[n] = trunkNumberState{}
+	}
+	for n, s := range set {
+		out[n] = s
+	}
+	return out
 }

@@ -15,6 +15,7 @@ import (
 
 	"github.com/sipstation-community/terraform-provider-sipstation/internal/acctest"
 	"github.com/sipstation-community/terraform-provider-sipstation/internal/sipstation"
+	"github.com/sipstation-community/terraform-provider-sipstation/internal/trunk"
 )
 
 func TestAccDID_byAreaCode(t *testing.T) {
@@ -169,9 +170,14 @@ func TestAccDID_numberInAnotherForm(t *testing.T) {
   }
 `, description))
 	}
+	// The failover goes with the order; the whole account's failover and
+	// E911 state is asserted after each write.
+	withFailover := checkTrunkState(t, env, trunkState{Numbers: map[string]trunkNumberState{
+		number: {Failover: trunk.Failover{Number: "+14155550199"}},
+	}})
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
-		CheckDestroy:             checkCancelled(t, env, number),
+		CheckDestroy:             resource.ComposeTestCheckFunc(checkCancelled(t, env, number), checkTrunkState(t, env, trunkState{})),
 		Steps: []resource.TestStep{
 			{
 				// The plans after this apply, with and without refresh, are empty.
@@ -184,7 +190,7 @@ func TestAccDID_numberInAnotherForm(t *testing.T) {
 					// Terraform requires the configured value until a refresh.
 					expectDID("number", knownvalue.StringExact("415-555-0100")),
 				},
-				Check: checkBilledAt(t, env, number, sipstation.StatusActive),
+				Check: resource.ComposeAggregateTestCheckFunc(checkBilledAt(t, env, number, sipstation.StatusActive), withFailover),
 			},
 			{
 				RefreshState: true,
@@ -209,6 +215,7 @@ func TestAccDID_numberInAnotherForm(t *testing.T) {
 					expectDID("number", knownvalue.StringExact(number)),
 					expectDID("description", knownvalue.StringExact("Front desk")),
 				},
+				Check: withFailover,
 			},
 		},
 	})
@@ -266,9 +273,14 @@ func TestAccDID_createSettingsRefused(t *testing.T) {
 						ExpectError: expectDiag(cannotOrderSummary, "e911_address.zip"),
 					},
 					{
-						PreConfig: func() { mustCheck(t, checkInventory(t, env)) },
-						Config:    config + didHCL("main", choose),
-						Check:     resource.ComposeTestCheckFunc(checkInState(number), checkInventory(t, env, number)),
+						// Refused, the order left nothing on the trunk.
+						PreConfig: func() {
+							mustCheck(t, checkInventory(t, env))
+							mustCheck(t, checkTrunkState(t, env, trunkState{}))
+						},
+						Config: config + didHCL("main", choose),
+						Check: resource.ComposeTestCheckFunc(checkInState(number), checkInventory(t, env, number),
+							checkTrunkState(t, env, trunkState{Numbers: numbers([]string{number}, nil)})),
 					},
 				},
 			})

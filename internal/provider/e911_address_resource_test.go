@@ -2,7 +2,6 @@ package provider
 
 import (
 	"context"
-	"fmt"
 	"testing"
 	"time"
 
@@ -18,29 +17,6 @@ import (
 	"github.com/sipstation-community/terraform-provider-sipstation/internal/sipstation"
 )
 
-// checkE911 is a check that the emulator holds want (nil: no address) for
-// e164, as /v1 shows it, and that /2/full marks it master or not.
-func checkE911(t *testing.T, env *acctest.Env, e164 string, want *sipstation.E911Address, master bool) resource.TestCheckFunc {
-	return func(*terraform.State) error {
-		n, code := apiNumber(t, env, e164)
-		if code != 200 {
-			return fmt.Errorf("GET %s: status %d", e164, code)
-		}
-		switch {
-		case want == nil && n.E911Address != nil:
-			return fmt.Errorf("%s still has an E911 address: %+v", e164, *n.E911Address)
-		case want != nil && (n.E911Address == nil || *n.E911Address != *want):
-			return fmt.Errorf("%s has E911 address %+v, want %+v", e164, n.E911Address, *want)
-		}
-		for _, d := range env.TrunkFull(t).DIDs {
-			if "+1"+d.Number.String() == e164 && d.E911Address != nil && bool(d.E911Address.Master) != master {
-				return fmt.Errorf("/2/full shows master=%v for %s, want %v", d.E911Address.Master, e164, master)
-			}
-		}
-		return nil
-	}
-}
-
 func TestAccE911Address_lifecycle(t *testing.T) {
 	env := acctest.New(t)
 	env.RequireEmulator(t)
@@ -49,9 +25,12 @@ func TestAccE911Address_lifecycle(t *testing.T) {
 	addr := sipstation.E911Address{Name: "Example Dental LLC", Street1: "1 Market St", City: "San Francisco", State: "CA", Zip: "94105"}
 	moved := addr
 	moved.Street2 = "Suite 5"
+	state := func(on160, on161 trunkNumberState) resource.TestCheckFunc {
+		return checkTrunkState(t, env, trunkState{Numbers: map[string]trunkNumberState{"+14155550160": on160, "+14155550161": on161}})
+	}
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
-		CheckDestroy:             checkE911(t, env, "+14155550160", nil, false),
+		CheckDestroy:             state(trunkNumberState{}, trunkNumberState{}),
 		Steps: []resource.TestStep{
 			{
 				Config: env.BothProviderConfig() + e911HCL("415-555-0160", "", ""),
@@ -61,7 +40,7 @@ func TestAccE911Address_lifecycle(t *testing.T) {
 					statecheck.ExpectKnownValue(address, tfjsonpath.New("street2"), knownvalue.StringExact("")),
 					statecheck.ExpectKnownValue(address, tfjsonpath.New("master"), knownvalue.Bool(false)),
 				},
-				Check: checkE911(t, env, "+14155550160", &addr, false),
+				Check: state(trunkNumberState{E911: &addr}, trunkNumberState{}),
 			},
 			{
 				// Street and master change in place.
@@ -72,7 +51,7 @@ func TestAccE911Address_lifecycle(t *testing.T) {
 				ConfigStateChecks: []statecheck.StateCheck{
 					statecheck.ExpectKnownValue(address, tfjsonpath.New("master"), knownvalue.Bool(true)),
 				},
-				Check: checkE911(t, env, "+14155550160", &moved, true),
+				Check: state(trunkNumberState{E911: &moved, Master: true}, trunkNumberState{}),
 			},
 			{
 				// The same number in another form changes nothing.
@@ -80,7 +59,7 @@ func TestAccE911Address_lifecycle(t *testing.T) {
 				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
 					plancheck.ExpectResourceAction(address, plancheck.ResourceActionUpdate),
 				}},
-				Check: checkE911(t, env, "+14155550160", &moved, true),
+				Check: state(trunkNumberState{E911: &moved, Master: true}, trunkNumberState{}),
 			},
 			{
 				ResourceName:            address,
@@ -95,10 +74,7 @@ func TestAccE911Address_lifecycle(t *testing.T) {
 				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
 					plancheck.ExpectResourceAction(address, plancheck.ResourceActionDestroyBeforeCreate),
 				}},
-				Check: resource.ComposeAggregateTestCheckFunc(
-					checkE911(t, env, "+14155550160", nil, false),
-					checkE911(t, env, "+14155550161", &addr, false),
-				),
+				Check: state(trunkNumberState{}, trunkNumberState{E911: &addr}),
 			},
 		},
 	})
@@ -130,8 +106,8 @@ func TestAccE911Address_refused(t *testing.T) {
 			},
 		},
 	})
-	if n, _ := apiNumber(t, trial, "+14155550170"); n.E911Address != nil {
-		t.Errorf("the trial account's refused address was set: %+v", *n.E911Address)
+	if err := checkTrunkState(t, trial, trunkState{Numbers: numbers([]string{"+14155550170"}, nil)})(nil); err != nil {
+		t.Errorf("the trial account after its refusal: %v", err)
 	}
 }
 
@@ -146,7 +122,11 @@ func TestAccE911Address_leftTrunk(t *testing.T) {
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: rec.factories(),
 		Steps: []resource.TestStep{
-			{Config: env.BothProviderConfig() + e911HCL("+14155550180", "", "")},
+			{
+				Config: env.BothProviderConfig() + e911HCL("+14155550180", "", ""),
+				Check: checkTrunkState(t, env, trunkState{Numbers: map[string]trunkNumberState{"+14155550180": {E911: &sipstation.E911Address{
+					Name: "Example Dental LLC", Street1: "1 Market St", City: "San Francisco", State: "CA", Zip: "94105"}}}}),
+			},
 			{
 				PreConfig: func() {
 					po := env.RequestPortOut(t, "Gaining Co", "", "+14155550180")
@@ -157,10 +137,13 @@ func TestAccE911Address_leftTrunk(t *testing.T) {
 			},
 			{
 				Config: env.BothProviderConfig(),
-				Check: func(*terraform.State) error {
-					return rec.requireWarning("read", "Number Left the SIPStation Trunk",
-						"+14155550180", "Billing will continue", "still billed", "SIPStation Store")
-				},
+				Check: resource.ComposeAggregateTestCheckFunc(
+					func(*terraform.State) error {
+						return rec.requireWarning("read", "Number Left the SIPStation Trunk",
+							"+14155550180", "Billing will continue", "still billed", "SIPStation Store")
+					},
+					checkTrunkState(t, env, trunkState{}),
+				),
 			},
 		},
 	})

@@ -17,6 +17,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-framework/types/basetypes"
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 
 	"github.com/sipstation-community/terraform-provider-sipstation/internal/trunk"
@@ -62,21 +63,32 @@ func (r *FailoverResource) Metadata(_ context.Context, req resource.MetadataRequ
 	resp.TypeName = req.ProviderTypeName + "_failover"
 }
 
-// Schema describes the resource.
+// failoverWords is how FreePBX's SIPStation module explains the two tiers
+// of a failover (15 views/failover.php ~23).
+const failoverWords = "In the event that your system is not registered or our servers can not reach you, you can provide " +
+	"an IP, a full domain where we should try to deliver your calls or select another trunk group that you have. If " +
+	"we can't deliver the call to this address or trunk group and you have a failover number set, we will send the " +
+	"call there"
+
+// Schema describes the resource. Its shape is that of the resource's first
+// version (failover = {number, destination}), so state written before
+// either tier could be set beside the other reads as it is: no upgrade.
 func (r *FailoverResource) Schema(_ context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
 	resp.Schema = schema.Schema{
 		MarkdownDescription: "Where SIPStation sends calls when your PBX cannot be reached: for one number on the " +
 			"account's trunk, or, without `number`, for the whole account (numbers without a failover of their " +
 			"own). Set through the account-key API (the one FreePBX's SIPStation module uses), so the provider " +
 			"needs `account_key`.\n\n" +
-			"`failover` changes in place; destroying the resource clears the failover at SIPStation. Should the " +
-			"number leave the trunk (ported away or cancelled), the resource leaves state with a warning. Trial " +
-			"accounts cannot set failover.\n\n" +
+			"A failover has two tiers, as FreePBX's SIPStation module shows them: a primary failover " +
+			"(`destination`) and a secondary failover number (`number`). In SIPStation's words: \"" + failoverWords +
+			".\" Set either or both; this resource manages both, so a tier set outside Terraform that the " +
+			"configuration leaves out is cleared.\n\n" +
+			"`failover` changes in place, and removing one tier clears that tier only; destroying the resource " +
+			"clears the failover at SIPStation (both tiers), and for one number never the account-wide failover. " +
+			"Should the number leave the trunk (ported away or cancelled), the resource leaves state with a warning. " +
+			"Trial accounts cannot set failover.\n\n" +
 			"Manage a number's failover with this resource or with `failover` of its `sipstation_did` or " +
-			"`sipstation_toll_free_number` (v1 API), not both: they set the same thing.\n\n" +
-			"SIPStation can hold a failover destination and a failover number at once (FreePBX's SIPStation " +
-			"module sets the number as a secondary failover, tried when the destination cannot be reached). This " +
-			"resource manages the one it sets; a refresh that finds the other too keeps it out of state and warns.",
+			"`sipstation_toll_free_number` (v1 API), not both: they set the same thing.",
 		Attributes: map[string]schema.Attribute{
 			"id": schema.StringAttribute{
 				MarkdownDescription: "The number in E.164, such as `+14155550123`, or `account` for the account-wide " +
@@ -95,24 +107,31 @@ func (r *FailoverResource) Schema(_ context.Context, _ resource.SchemaRequest, r
 				PlanModifiers: []planmodifier.String{replaceIfOtherNumber()},
 			},
 			"failover": schema.SingleNestedAttribute{
-				MarkdownDescription: "Where the calls go: another phone number, or a destination — set exactly one. " +
-					"The same shape as `failover` of `sipstation_did`. Changes in place.",
+				MarkdownDescription: "Where the calls go: the primary failover `destination`, the secondary failover " +
+					"`number`, or both (at least one). The same shape as `failover` of `sipstation_did`, which, through the v1 " +
+					"API, takes one of the two. Changes in place.",
 				Required: true,
 				Attributes: map[string]schema.Attribute{
-					"number": schema.StringAttribute{
-						MarkdownDescription: "A NANP number to forward calls to, in any common form, such as " +
-							"`" + exampleLocal + "`. SIPStation stores its 10 digits.",
-						Optional:   true,
-						Validators: []validator.String{numberValidator{class: anyNumber}},
-					},
 					"destination": schema.StringAttribute{
-						MarkdownDescription: "A destination to send calls to: an IP address, a host or a SIP URI such as " +
-							"`sip:frontdesk@pbx.example.com`, or the ID of a SIPStation trunk group.",
+						MarkdownDescription: "The primary failover, where SIPStation tries to deliver the calls first: an " +
+							"IP address, a host or a SIP URI such as `sip:frontdesk@pbx.example.com`, or the ID of one of " +
+							"the account's trunk groups (digits only, such as `7102`; `data.sipstation_trunk` lists them " +
+							"in `trunk_groups`). A trunk-group ID must name a trunk group of the account other than the " +
+							"one its own trunk is in: the plan checks it when it can read the trunk, else the apply does. " +
+							"Omit it to have no primary failover.",
 						Optional: true,
 						Validators: []validator.String{
 							stringvalidator.LengthBetween(1, 255),
 							stringvalidator.RegexMatches(noSpaceRE, "must not contain spaces"),
 						},
+					},
+					"number": schema.StringAttribute{
+						MarkdownDescription: "The secondary failover number: \"If we can't deliver the call to this " +
+							"address or trunk group and you have a failover number set, we will send the call there\"; " +
+							"the only failover when no `destination` is set. A NANP number in any common form, such as " +
+							"`" + exampleLocal + "`; SIPStation stores its 10 digits. Omit it to have no failover number.",
+						Optional:   true,
+						Validators: []validator.String{numberValidator{class: anyNumber}},
 					},
 				},
 			},
@@ -120,10 +139,11 @@ func (r *FailoverResource) Schema(_ context.Context, _ resource.SchemaRequest, r
 	}
 }
 
-// ConfigValidators wants exactly one of failover.number and failover.destination.
+// ConfigValidators wants at least one of failover.number and
+// failover.destination.
 func (r *FailoverResource) ConfigValidators(_ context.Context) []resource.ConfigValidator {
 	return []resource.ConfigValidator{
-		resourcevalidator.ExactlyOneOf(path.MatchRoot("failover").AtName("number"), path.MatchRoot("failover").AtName("destination")),
+		resourcevalidator.AtLeastOneOf(path.MatchRoot("failover").AtName("number"), path.MatchRoot("failover").AtName("destination")),
 	}
 }
 
@@ -134,9 +154,80 @@ func (r *FailoverResource) Configure(_ context.Context, req resource.ConfigureRe
 	r.client = client
 }
 
-// ModifyPlan fails the plan of a failover for a number not on the trunk.
+// ModifyPlan fails the plan of a failover for a number not on the trunk,
+// and of a destination that names a trunk group the account does not have
+// (when the destination is known at plan; else the apply checks it).
 func (r *FailoverResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
 	planOnTrunk(ctx, r.client, anyNumber, "a failover", req, resp)
+	if resp.Diagnostics.HasError() || req.Plan.Raw.IsNull() || r.client == nil {
+		return
+	}
+	planned, ok := failoverOf(ctx, req.Plan.GetAttribute, &resp.Diagnostics)
+	if !ok || planned.Destination.IsUnknown() || !trunk.IsTrunkGroupID(planned.Destination.ValueString()) {
+		return
+	}
+	if !req.State.Raw.IsNull() {
+		if prior, ok := failoverOf(ctx, req.State.GetAttribute, &resp.Diagnostics); ok && prior.Destination.Equal(planned.Destination) {
+			return // unchanged: what SIPStation holds
+		}
+	}
+	acct, err := r.client.Account(ctx)
+	if err != nil {
+		addTrunkReadError(&resp.Diagnostics, err)
+		return
+	}
+	requireTrunkGroup(acct, planned.Destination.ValueString(), &resp.Diagnostics)
+}
+
+// failoverOf reads the failover object of a plan or state; false when it is
+// null or unknown.
+func failoverOf(ctx context.Context, get func(context.Context, path.Path, any) diag.Diagnostics, diags *diag.Diagnostics) (failoverModel, bool) {
+	var obj types.Object
+	diags.Append(get(ctx, path.Root("failover"), &obj)...)
+	if diags.HasError() || obj.IsNull() || obj.IsUnknown() {
+		return failoverModel{}, false
+	}
+	var f failoverModel
+	diags.Append(obj.As(ctx, &f, basetypes.ObjectAsOptions{})...)
+	return f, !diags.HasError()
+}
+
+// requireTrunkGroup reports whether the trunk-group id dest names a trunk
+// group of the account that calls may fail over to; when not, it adds the
+// error that names the id and the groups there are.
+func requireTrunkGroup(acct *trunk.Account, dest string, diags *diag.Diagnostics) bool {
+	at := path.Root("failover").AtName("destination")
+	if g, ok := acct.Group(dest); ok && !g.Own {
+		return true
+	} else if ok {
+		diags.AddAttributeError(at, "Failover to the Trunk's Own Trunk Group",
+			fmt.Sprintf("failover.destination %q is the trunk group this account's own trunk is in (%s, SIPStation's "+
+				"trunk_group_id): calls that cannot reach this trunk cannot fail over to it, and FreePBX's SIPStation "+
+				"module does not offer it. The account's trunk groups are: %s. Choose another, or a host, IP address or "+
+				"SIP URI.", dest, g.Title, trunkGroupList(acct)))
+		return false
+	}
+	diags.AddAttributeError(at, "Trunk Group Not Found",
+		fmt.Sprintf("failover.destination %q is all digits, which SIPStation reads as a trunk-group ID, and the account "+
+			"has no trunk group %s. The account's trunk groups are: %s (data.sipstation_trunk lists them in trunk_groups). "+
+			"Use one of their IDs, or a host, IP address or SIP URI.", dest, dest, trunkGroupList(acct)))
+	return false
+}
+
+// trunkGroupList names the account's trunk groups for a message.
+func trunkGroupList(acct *trunk.Account) string {
+	if len(acct.Groups) == 0 {
+		return "none"
+	}
+	parts := make([]string, 0, len(acct.Groups))
+	for _, g := range acct.Groups {
+		p := fmt.Sprintf("%s (%s)", g.ID, g.Title)
+		if g.Own {
+			p = fmt.Sprintf("%s (%s, the one this trunk is in)", g.ID, g.Title)
+		}
+		parts = append(parts, p)
+	}
+	return strings.Join(parts, ", ")
 }
 
 // target is the number of the plan in E.164, "" for the account.
@@ -154,8 +245,10 @@ func (m *failoverResourceModel) failover() trunk.Failover {
 	return trunk.Failover{Number: m.Failover.Number.ValueString(), Destination: m.Failover.Destination.ValueString()}
 }
 
-// write sets the failover the plan holds, and its ID.
-func (r *FailoverResource) write(ctx context.Context, plan *failoverResourceModel, summary string, diags *diag.Diagnostics) bool {
+// write sets the failover the plan holds, and its ID. prior is the failover
+// in state (zero on create): a destination that changes to a trunk group is
+// checked against the account's groups first.
+func (r *FailoverResource) write(ctx context.Context, plan *failoverResourceModel, prior trunk.Failover, summary string, diags *diag.Diagnostics) bool {
 	e164, err := plan.target()
 	if err != nil {
 		diags.AddAttributeError(path.Root("number"), "Invalid Phone Number", capitalize(err.Error())+".")
@@ -164,7 +257,18 @@ func (r *FailoverResource) write(ctx context.Context, plan *failoverResourceMode
 	if e164 != "" && !requireOnTrunk(ctx, r.client, e164, "a failover", diags) {
 		return false
 	}
-	if err := r.client.SetFailover(ctx, e164, plan.failover()); err != nil {
+	f := plan.failover()
+	if trunk.IsTrunkGroupID(f.Destination) && f.Destination != prior.Destination {
+		acct, err := r.client.Account(ctx)
+		if err != nil {
+			addTrunkReadError(diags, err)
+			return false
+		}
+		if !requireTrunkGroup(acct, f.Destination, diags) {
+			return false
+		}
+	}
+	if err := r.client.SetFailover(ctx, e164, f); err != nil {
 		addTrunkChangeError(diags, summary, accountNumber(e164), err)
 		return false
 	}
@@ -183,7 +287,7 @@ func (r *FailoverResource) Create(ctx context.Context, req resource.CreateReques
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	if r.write(ctx, &plan, "Cannot Set Failover", &resp.Diagnostics) {
+	if r.write(ctx, &plan, trunk.Failover{}, "Cannot Set Failover", &resp.Diagnostics) {
 		resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
 	}
 }
@@ -226,9 +330,6 @@ func (r *FailoverResource) Read(ctx context.Context, req resource.ReadRequest, r
 		return
 	}
 	read := &failoverModel{Number: stringOrNull(current.Number), Destination: stringOrNull(current.Destination)}
-	if prior := state.Failover; prior != nil && current.Number != "" && current.Destination != "" {
-		keepOneFailover(read, prior, accountNumber(strings.TrimPrefix(id, accountFailoverID)), &resp.Diagnostics)
-	}
 	if prior := state.Failover; prior != nil && !prior.Number.IsNull() && !read.Number.IsNull() &&
 		sameNumber(prior.Number.ValueString(), read.Number.ValueString()) {
 		read.Number = prior.Number // the form the configuration wrote
@@ -254,32 +355,9 @@ func (r *FailoverResource) Update(ctx context.Context, req resource.UpdateReques
 		resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
 		return
 	}
-	if r.write(ctx, &plan, "Cannot Update Failover", &resp.Diagnostics) {
+	if r.write(ctx, &plan, state.failover(), "Cannot Update Failover", &resp.Diagnostics) {
 		resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
 	}
-}
-
-// keepOneFailover narrows a failover SIPStation shows with both a number and
-// a destination to the one the resource manages, and warns. FreePBX's
-// module sets both: the destination as the primary failover, the number as
-// the secondary one, tried when the destination cannot be reached. The
-// resource writes only its own, so the other, set outside Terraform, is no
-// change to plan.
-func keepOneFailover(read, prior *failoverModel, who string, diags *diag.Diagnostics) {
-	kept, other, otherValue := "destination", "number", read.Number.ValueString()
-	if prior.Destination.IsNull() {
-		kept, other, otherValue = "number", "destination", read.Destination.ValueString()
-		read.Destination = types.StringNull()
-	} else {
-		read.Number = types.StringNull()
-	}
-	diags.AddWarning("Failover Has Both a Number and a Destination",
-		fmt.Sprintf("SIPStation shows both a failover destination and a failover number for %s: FreePBX's SIPStation "+
-			"module sets the destination as the primary failover and the number as the secondary one, tried when "+
-			"the destination cannot be reached. This %s manages the %s only: the %s (%s) was set outside Terraform, "+
-			"and the provider does not send it. Destroying this resource asks SIPStation to clear the failover, which "+
-			"may clear both. Clear the %s in FreePBX or the SIPStation portal if it should not be there.",
-			who, failoverResourceType, kept, other, otherValue, other))
 }
 
 func sameFailoverValue(a, b trunk.Failover) bool {

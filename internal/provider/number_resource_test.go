@@ -16,6 +16,7 @@ import (
 
 	"github.com/sipstation-community/terraform-provider-sipstation/internal/acctest"
 	"github.com/sipstation-community/terraform-provider-sipstation/internal/sipstation"
+	"github.com/sipstation-community/terraform-provider-sipstation/internal/trunk"
 )
 
 // TestAccNumber_lifecycle is the life of a number of each kind, the two
@@ -39,6 +40,9 @@ func TestAccNumber_lifecycle(t *testing.T) {
 		settings     string
 		wantSettings map[string]knownvalue.Check
 		settingsAt   func(sipstation.Number) error
+		// settingsOnTrunk is what the account-key API shows of the number
+		// with the settings: its failover and E911 address.
+		settingsOnTrunk trunkNumberState
 		// sameSettings is settings with the number and the failover written
 		// in other forms.
 		sameSettings string
@@ -78,6 +82,8 @@ func TestAccNumber_lifecycle(t *testing.T) {
 				}
 				return nil
 			},
+			settingsOnTrunk: trunkNumberState{Failover: trunk.Failover{Number: "+14155550199"}, E911: &sipstation.E911Address{
+				Name: "Example Dental LLC", Street1: "1 Market St", City: "San Francisco", State: "CA", Zip: "94105"}},
 			// The failover was written "(415) 555-0199" before.
 			sameSettings:   didSettingsHCL("1 (415) 555-0100", "+14155550199"),
 			otherKind:      "+18005550100",
@@ -107,9 +113,10 @@ func TestAccNumber_lifecycle(t *testing.T) {
 				}
 				return nil
 			},
-			sameSettings:   tollFreeSettingsHCL("(800) 555-0100"),
-			otherKind:      "+14155550100",
-			otherKindError: expectDiag(cannotImportSummary, `"+14155550100"`, "sipstation_did"),
+			settingsOnTrunk: trunkNumberState{Failover: trunk.Failover{Destination: "sip:sales@pbx.example.com"}},
+			sameSettings:    tollFreeSettingsHCL("(800) 555-0100"),
+			otherKind:       "+14155550100",
+			otherKindError:  expectDiag(cannotImportSummary, `"+14155550100"`, "sipstation_did"),
 		},
 	}
 	for name, tc := range kinds {
@@ -133,6 +140,11 @@ func TestAccNumber_lifecycle(t *testing.T) {
 			updates := resource.ConfigPlanChecks{
 				PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(addr, plancheck.ResourceActionUpdate)},
 			}
+			// Settings written or cleared through the v1 API show on the
+			// account's trunk: the whole account is asserted each time.
+			onTrunk := func(want trunkNumberState) resource.TestCheckFunc {
+				return checkTrunkState(t, env, trunkState{Numbers: map[string]trunkNumberState{tc.number: want}})
+			}
 			created := maps.Clone(tc.wantCreated)
 			maps.Copy(created, map[string]knownvalue.Check{
 				"id":             knownvalue.StringExact(tc.number),
@@ -144,17 +156,23 @@ func TestAccNumber_lifecycle(t *testing.T) {
 				{
 					Config:            config("main", tc.created),
 					ConfigStateChecks: append(expect(created), atLocation("main")),
-					Check:             checkBilledAt(t, env, tc.number, sipstation.StatusActive),
+					Check: resource.ComposeAggregateTestCheckFunc(
+						checkBilledAt(t, env, tc.number, sipstation.StatusActive),
+						onTrunk(trunkNumberState{}),
+					),
 				},
 				{
 					// Settings change in place.
 					Config:            config("main", tc.settings),
 					ConfigPlanChecks:  updates,
 					ConfigStateChecks: expect(tc.wantSettings),
-					Check: func(*terraform.State) error {
-						n, _ := apiNumber(t, env, tc.number)
-						return tc.settingsAt(n)
-					},
+					Check: resource.ComposeAggregateTestCheckFunc(
+						func(*terraform.State) error {
+							n, _ := apiNumber(t, env, tc.number)
+							return tc.settingsAt(n)
+						},
+						onTrunk(tc.settingsOnTrunk),
+					),
 				},
 				{
 					// Moving to another location is an update: same number, same service.
@@ -164,17 +182,21 @@ func TestAccNumber_lifecycle(t *testing.T) {
 						statecheck.ExpectKnownValue(addr, tfjsonpath.New("id"), knownvalue.StringExact(tc.number)),
 						atLocation("branch"),
 					},
-					Check: func(s *terraform.State) error {
-						branch, err := locationID(s, "sipstation_location.branch")
-						if err != nil {
-							return err
-						}
-						n, _ := apiNumber(t, env, tc.number)
-						if n.LocationID != branch || n.Status != sipstation.StatusActive {
-							return fmt.Errorf("the API holds %s at %s (%s), want it active at %s", tc.number, n.LocationID, n.Status, branch)
-						}
-						return nil
-					},
+					Check: resource.ComposeAggregateTestCheckFunc(
+						func(s *terraform.State) error {
+							branch, err := locationID(s, "sipstation_location.branch")
+							if err != nil {
+								return err
+							}
+							n, _ := apiNumber(t, env, tc.number)
+							if n.LocationID != branch || n.Status != sipstation.StatusActive {
+								return fmt.Errorf("the API holds %s at %s (%s), want it active at %s", tc.number, n.LocationID, n.Status, branch)
+							}
+							return nil
+						},
+						// The settings moved with the number.
+						onTrunk(tc.settingsOnTrunk),
+					),
 				},
 			}
 			// Import by the number in every common form: terraform import
@@ -205,13 +227,16 @@ func TestAccNumber_lifecycle(t *testing.T) {
 					// Settings removed from the configuration are removed at SIPStation.
 					Config:           config("branch", fmt.Sprintf("  number = %q", tc.number)),
 					ConfigPlanChecks: updates,
-					Check: func(*terraform.State) error {
-						n, _ := apiNumber(t, env, tc.number)
-						if n.Failover != nil || n.E911Address != nil || (n.SMSEnabled != nil && *n.SMSEnabled) || n.Description != "" {
-							return fmt.Errorf("the API still holds settings: %+v", n)
-						}
-						return nil
-					},
+					Check: resource.ComposeAggregateTestCheckFunc(
+						func(*terraform.State) error {
+							n, _ := apiNumber(t, env, tc.number)
+							if n.Failover != nil || n.E911Address != nil || (n.SMSEnabled != nil && *n.SMSEnabled) || n.Description != "" {
+								return fmt.Errorf("the API still holds settings: %+v", n)
+							}
+							return nil
+						},
+						onTrunk(trunkNumberState{}),
+					),
 				},
 				resource.TestStep{
 					// The block removed: the number is cancelled, and the
@@ -223,12 +248,14 @@ func TestAccNumber_lifecycle(t *testing.T) {
 					Check: resource.ComposeTestCheckFunc(
 						checkCancelled(t, env, tc.number),
 						checkBillingStopped(t, env, "sipstation_location.branch", tc.number),
+						// Cancelled, the number has left the trunk.
+						checkTrunkState(t, env, trunkState{}),
 					),
 				},
 			)
 			resource.Test(t, resource.TestCase{
 				ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
-				CheckDestroy:             checkCancelled(t, env, tc.number),
+				CheckDestroy:             resource.ComposeTestCheckFunc(checkCancelled(t, env, tc.number), checkTrunkState(t, env, trunkState{})),
 				Steps:                    steps,
 			})
 		})

@@ -244,7 +244,7 @@ func (p *SipstationProvider) Configure(ctx context.Context, req provider.Configu
 		}
 	}
 	if accountKey != "" {
-		client, err := trunk.New(trunk.Config{Endpoint: trunkEndpoint, AccountKey: accountKey, Options: opts})
+		client, err := trunk.New(trunk.Config{Endpoint: trunkEndpoint, AccountKey: accountKey, ClientType: trunkClientType(p.version), Options: opts})
 		if err != nil {
 			resp.Diagnostics.AddAttributeError(path.Root("trunk_endpoint"), "Invalid SIPStation Trunk Endpoint",
 				fmt.Sprintf("The provider cannot use the account-key API with this configuration. Use an https:// "+

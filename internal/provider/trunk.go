@@ -1,6 +1,7 @@
 package provider
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -19,6 +20,14 @@ import (
 
 // What the resources of the account-key API (sipstation_e911_address,
 // sipstation_failover) share.
+
+// trunkClientType is the CLIENT_TYPE header of every request to the
+// account-key API: the provider and its version, in the shape of the
+// "ssmodule-<module version>" FreePBX's module sends (15
+// sapi/PestSipstation.php ~22).
+func trunkClientType(version string) string {
+	return "terraform-provider-sipstation-" + cmp.Or(version, "dev")
+}
 
 // replaceIfOtherNumber replaces the resource when its number changes to
 // another number (or appears or goes away); the same number written in
@@ -167,6 +176,23 @@ func notOnTrunkError(diags *diag.Diagnostics, acct *trunk.Account, resourceType,
 
 // addTrunkChangeError explains a change the account-key API did not make.
 func addTrunkChangeError(diags *diag.Diagnostics, summary, e164 string, err error) {
+	switch {
+	case errors.Is(err, trunk.ErrAccountFailoverLost):
+		diags.AddError("Account-Wide Failover Was Cleared Too",
+			fmt.Sprintf("The provider asked SIPStation to clear the failover of %s (DELETE /2/failover/{did}/{key}, "+
+				"the form FreePBX's SIPStation module 12 and 13 use), and SIPStation also cleared the account-wide "+
+				"failover, which every number without a failover of its own relies on. The error below says whether "+
+				"the provider could set it back. Check the account-wide failover in data.sipstation_trunk or the "+
+				"SIPStation portal now, and please report this: it means the service reads that request otherwise "+
+				"than the module's source shows.\n\n%s", e164, err))
+		return
+	case errors.Is(err, trunk.ErrBadKey):
+		diags.AddError(summary,
+			fmt.Sprintf("SIPStation answered BADKEY to the change for %s: it does not know the configured account key, "+
+				"so nothing was changed. Check "+envAccountKey+" or `account_key`: copy the key again from the "+
+				"SIPStation portal, and check that `trunk_endpoint` is SIPStation's ("+trunk.DefaultEndpoint+").\n\n%s", e164, err))
+		return
+	}
 	if errors.Is(err, trunk.ErrRefused) {
 		hint := "Correct what the reason names, then apply again."
 		if strings.Contains(strings.ToLower(err.Error()), "trial") {

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"strconv"
+	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
@@ -40,12 +41,30 @@ type trunkDataSourceModel struct {
 	Trunks             types.Int64         `tfsdk:"trunks"`
 	Email              types.String        `tfsdk:"email"`
 	Expiration         types.String        `tfsdk:"expiration"`
+	VerifyMessage      types.String        `tfsdk:"verify_message"`
+	PremiumTrunks      types.Bool          `tfsdk:"premium_trunks"`
+	CIDFormat          types.String        `tfsdk:"cid_format"`
+	Message            *trunkMessageModel  `tfsdk:"message"`
+	TrunkGroupID       types.String        `tfsdk:"trunk_group_id"`
+	TrunkGroups        []trunkGroupModel   `tfsdk:"trunk_groups"`
+	DestIsTrunkGroup   types.Bool          `tfsdk:"destination_is_trunk_group"`
 	Settings           *trunkSettingsModel `tfsdk:"settings"`
 	Gateways           []trunkGatewayModel `tfsdk:"gateways"`
 	Failover           *trunkFailoverModel `tfsdk:"failover"`
 	SIPUsername        types.String        `tfsdk:"sip_username"`
 	SIPPassword        types.String        `tfsdk:"sip_password"`
 	Numbers            []trunkNumberModel  `tfsdk:"numbers"`
+}
+
+type trunkMessageModel struct {
+	Type    types.String `tfsdk:"type"`
+	Message types.String `tfsdk:"message"`
+}
+
+type trunkGroupModel struct {
+	ID    types.String `tfsdk:"id"`
+	Title types.String `tfsdk:"title"`
+	Own   types.Bool   `tfsdk:"own"`
 }
 
 type trunkSettingsModel struct {
@@ -90,16 +109,16 @@ func (d *TrunkDataSource) Metadata(_ context.Context, req datasource.MetadataReq
 
 func failoverAttributes(what string) map[string]schema.Attribute {
 	return map[string]schema.Attribute{
-		"number": schema.StringAttribute{
-			MarkdownDescription: "The number " + what + " calls go to, in E.164 (such as `+14155550123`) when it is " +
-				"a NANP number, else as SIPStation shows it; null when none is set. SIPStation can hold a number " +
-				"beside a destination: FreePBX's SIPStation module sets it as the secondary failover, tried when " +
-				"the destination cannot be reached.",
+		"destination": schema.StringAttribute{
+			MarkdownDescription: "The primary failover of " + what + " calls: an IP address, a host or a SIP URI, or a " +
+				"trunk-group ID (digits only; `trunk_groups` names it); null when none is set.",
 			Computed: true,
 		},
-		"destination": schema.StringAttribute{
-			MarkdownDescription: "The destination " + what + " calls go to (an IP address, a host or a SIP URI, or a " +
-				"trunk-group ID); null when none is set.",
+		"number": schema.StringAttribute{
+			MarkdownDescription: "The secondary failover number of " + what + " calls, in E.164 (such as " +
+				"`+14155550123`) when it is a NANP number, else as SIPStation shows it; null when none is set. In " +
+				"SIPStation's words: \"If we can't deliver the call to this address or trunk group and you have a " +
+				"failover number set, we will send the call there\".",
 			Computed: true,
 		},
 	}
@@ -137,6 +156,35 @@ func (d *TrunkDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, 
 			},
 			"email":      computed("The account's email address."),
 			"expiration": computed("When the account expires, as SIPStation writes it (trial accounts); empty when it does not."),
+			"verify_message": computed("Why the account is not verified, as SIPStation says it (FreePBX's SIPStation module " +
+				"shows it while `verify_status` is not `VERIFIED`); empty when it says nothing."),
+			"premium_trunks": computedBool("Whether the account has premium trunks (SIPStation's `premium_trunks` is " +
+				"`YES`); false when the answer does not say."),
+			"cid_format": computed("The trunk's caller-ID format, as SIPStation writes it; empty when it does not say."),
+			"message": schema.SingleNestedAttribute{
+				MarkdownDescription: "A notice SIPStation has for the account, which FreePBX's SIPStation module shows " +
+					"at the top of its page; null when there is none.",
+				Computed: true,
+				Attributes: map[string]schema.Attribute{
+					"type":    computed("The kind of notice, such as `info` or `danger`."),
+					"message": computed("The notice's text."),
+				},
+			},
+			"trunk_group_id": computed("The ID of the trunk group this account's trunk is in; calls cannot fail over to " +
+				"it. Empty when SIPStation does not say."),
+			"trunk_groups": schema.ListNestedAttribute{
+				MarkdownDescription: "The account's trunk groups, in SIPStation's order. A failover `destination` names one " +
+					"by its `id` (FreePBX's SIPStation module: \"select another trunk group that you have\").",
+				Computed: true,
+				NestedObject: schema.NestedAttributeObject{Attributes: map[string]schema.Attribute{
+					"id":    computed("The trunk group's ID, digits only, as a failover `destination` takes it."),
+					"title": computed("The trunk group's name."),
+					"own": computedBool("Whether this is the trunk group this account's trunk is in (`trunk_group_id`), " +
+						"which is no failover destination."),
+				}},
+			},
+			"destination_is_trunk_group": computedBool("Whether the account-wide failover's destination is a trunk-group " +
+				"ID, as SIPStation reports it."),
 			"settings": schema.SingleNestedAttribute{
 				MarkdownDescription: "The account's service options.",
 				Computed:            true,
@@ -158,7 +206,8 @@ func (d *TrunkDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, 
 			},
 			"failover": schema.SingleNestedAttribute{
 				MarkdownDescription: "The account-wide failover: where calls go when the PBX cannot be reached and " +
-					"a number has no failover of its own. Null when none is set.",
+					"a number has no failover of its own, in two tiers, `destination` then `number`. Null when " +
+					"neither is set.",
 				Computed:   true,
 				Attributes: failoverAttributes("the account's"),
 			},
@@ -190,8 +239,9 @@ func (d *TrunkDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, 
 						},
 					},
 					"failover": schema.SingleNestedAttribute{
-						MarkdownDescription: "Where the number's calls go when the PBX cannot be reached; null when " +
-							"the number has none (the account-wide failover applies).",
+						MarkdownDescription: "Where the number's calls go when the PBX cannot be reached, in two " +
+							"tiers, `destination` then `number`; null when the number has neither (the account-wide " +
+							"failover applies).",
 						Computed:   true,
 						Attributes: failoverAttributes("the number's"),
 					},
@@ -230,6 +280,19 @@ func (d *TrunkDataSource) Read(ctx context.Context, req datasource.ReadRequest, 
 	m.MonthlyCost = types.StringValue(ci.MonthlyCost.String())
 	m.Email = types.StringValue(ci.Email.String())
 	m.Expiration = types.StringValue(ci.Expiration.String())
+	m.VerifyMessage = types.StringValue(ci.VerifyMessage.String())
+	m.PremiumTrunks = types.BoolValue(strings.EqualFold(ci.PremiumTrunks.String(), "YES"))
+	m.CIDFormat = types.StringValue(acct.CIDFormat.String())
+	m.Message = nil
+	if msg := acct.Message; msg != (trunk.Message{}) {
+		m.Message = &trunkMessageModel{Type: types.StringValue(msg.Type.String()), Message: types.StringValue(msg.Message.String())}
+	}
+	m.TrunkGroupID = types.StringValue(ci.TrunkGroupID.String())
+	m.TrunkGroups = make([]trunkGroupModel, 0, len(acct.Groups))
+	for _, g := range acct.Groups {
+		m.TrunkGroups = append(m.TrunkGroups, trunkGroupModel{ID: types.StringValue(g.ID), Title: types.StringValue(g.Title), Own: types.BoolValue(g.Own)})
+	}
+	m.DestIsTrunkGroup = types.BoolValue(bool(ci.DestinationIsTrunkGroup))
 	if ci.NumTrunks.String() == "" {
 		m.Trunks = types.Int64Null()
 	} else {
@@ -307,8 +370,9 @@ func addTrunkReadError(diags *diag.Diagnostics, err error) {
 				"portal, and check that `trunk_endpoint` is SIPStation's ("+trunk.DefaultEndpoint+").\n\n"+err.Error())
 	case errors.Is(err, trunk.ErrTemporarilyUnavailable):
 		diags.AddError("SIPStation Account Temporarily Not Available",
-			"SIPStation answered TEMPNOTAVAIL: the account's data cannot be read right now. Nothing was changed. "+
-				"Try again in a few minutes.\n\n"+err.Error())
+			"SIPStation answered TEMPNOTAVAIL: the account's data cannot be read right now. The provider read it "+
+				"again after growing waits for as long as the operation had time (up to 10 minutes), and SIPStation "+
+				"kept answering so. Nothing was changed. Try again in a few minutes.\n\n"+err.Error())
 	default:
 		diags.AddError("Cannot Read the SIPStation Account",
 			"The provider could not read the account from the account-key API, so it cannot tell what is on the "+

@@ -52,6 +52,9 @@ func TestNumberFacts(t *testing.T) {
 		// DELETE's answer: billing stopped, status cancelled.
 		{fixture: "cancelled", want: facts{Gone: true}},
 		{fixture: "ported_cancelled", want: facts{Gone: true, FOCDate: "2026-03-02"}},
+		// The two that fixture_test.go serves: settings change no fact.
+		{fixture: "local_with_settings", want: facts{}},
+		{fixture: "toll_free_ported_billed", want: facts{BilledAfterPortOut: true, FOCDate: "2025-03-20"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.fixture, func(t *testing.T) {

@@ -2,11 +2,13 @@ package trunk_test
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -14,7 +16,6 @@ import (
 	"testing/synctest"
 	"time"
 
-	"github.com/sipstation-community/terraform-provider-sipstation/internal/acctest"
 	"github.com/sipstation-community/terraform-provider-sipstation/internal/apihttp"
 	"github.com/sipstation-community/terraform-provider-sipstation/internal/emulator"
 	"github.com/sipstation-community/terraform-provider-sipstation/internal/sipstation"
@@ -46,55 +47,40 @@ func newClient(t *testing.T, url string, log apihttp.LogFunc) *trunk.Client {
 	return c
 }
 
-func TestAccountDecodes(t *testing.T) {
+// BADKEY, with or without a version, and an unknown query_status are
+// errors that say what they mean, never show the key, and are matchable.
+func TestAccountQueryStatus(t *testing.T) {
 	t.Parallel()
-	ts := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if r.URL.Path != "/sipstation/2/full/"+key || r.Method != http.MethodGet {
-			t.Errorf("request %s %s", r.Method, r.URL.Path)
+	for _, tc := range []struct {
+		doc  string
+		want error
+		text string
+	}{
+		{string(fixture(t, "full-badkey.json")), trunk.ErrBadKey, "BADKEY, version 1.0.3"},
+		{string(fixture(t, "full-badkey-no-version.json")), trunk.ErrBadKey, "BADKEY, no version"},
+		{`{"version":"1.0.3","query_status":"BADKEY","query_status_message":"no such key ` + key + `"}`, trunk.ErrBadKey, "REDACTED"},
+		{`{"version":"1.0.3","query_status":"MAINTENANCE"}`, nil, `query_status "MAINTENANCE", which this client does not know`},
+	} {
+		_, err := readDoc(t, []byte(tc.doc))
+		if err == nil || (tc.want != nil && !errors.Is(err, tc.want)) || !strings.Contains(err.Error(), tc.text) || strings.Contains(err.Error(), key) {
+			t.Errorf("%s: %v; want %v saying %q, without the key", tc.doc, err, tc.want, tc.text)
 		}
-		_, _ = io.WriteString(w, fullDoc)
-	}))
-	defer ts.Close()
-	a, err := newClient(t, ts.URL+"/sipstation/", nil).Account(context.Background())
-	if err != nil {
-		t.Fatalf("Account: %v", err)
-	}
-	if a.CustomerInfo.MonthlyCost.String() != "24.95" || a.CustomerInfo.NumTrunks.String() != "2" || !bool(a.CustomerInfo.Settings.SMS) || bool(a.CustomerInfo.Settings.International) {
-		t.Errorf("customer_info: %+v", a.CustomerInfo)
-	}
-	if f := a.AccountFailover(); f.Number != "+14155550199" || f.Destination != "" {
-		t.Errorf("account failover: %+v", f)
-	}
-	if len(a.Numbers) != 2 || a.Numbers[0].Number != "+14155550100" || a.Numbers[1].Number != "+14155550101" {
-		t.Fatalf("numbers: %+v", a.Numbers)
-	}
-	n, ok := a.Number("+14155550100")
-	if !ok || n.Failover.Destination != "pbx.example.com" || n.E911Address == nil || !bool(n.E911Address.Master) || n.E911Address.Street2 != "" {
-		t.Errorf("+14155550100: %+v %+v", n, n.E911Address)
-	}
-	if n, _ := a.Number("+14155550101"); n.E911Address != nil || !n.Failover.IsZero() {
-		t.Errorf("+14155550101: %+v", n)
-	}
-	if !bool(a.GatewayInfo["gw1"].ClientStatus.Registered) || a.IsTrial() {
-		t.Errorf("gateway / trial: %+v %v", a.GatewayInfo, a.IsTrial())
 	}
 }
 
-// BADKEY and TEMPNOTAVAIL come in 200 answers; the errors say what they mean
-// and are matchable, and never show the key.
-func TestAccountQueryStatus(t *testing.T) {
+// The versions module 15 reads, 1.0.1 to 1.0.3, and no others.
+func TestAccountVersions(t *testing.T) {
 	t.Parallel()
-	for _, c := range []struct {
-		status string
-		want   error
-	}{{trunk.QueryBadKey, trunk.ErrBadKey}, {trunk.QueryTempNotAvail, trunk.ErrTemporarilyUnavailable}} {
-		ts := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
-			_, _ = fmt.Fprintf(w, `{"version":"1.0.2","query_status":%q,"query_status_message":"about %s"}`, c.status, key)
-		}))
-		_, err := newClient(t, ts.URL, nil).Account(context.Background())
-		ts.Close()
-		if !errors.Is(err, c.want) || strings.Contains(err.Error(), key) {
-			t.Errorf("%s: %v, want %v without the key", c.status, err, c.want)
+	full := fixture(t, "full-new-account.json")
+	for version, ok := range map[string]bool{
+		"1.0.1": true, "1.0.2": true, "1.0.3": true, "1.0.0": false, "1.0.4": false, "1.1": false, "2": false, "": false, "1.0.x": false,
+	} {
+		_, err := readDoc(t, setPath(t, full, []string{"version"}, json.RawMessage(strconv.Quote(version))))
+		switch {
+		case ok && err != nil:
+			t.Errorf("version %q: %v", version, err)
+		case !ok && (err == nil || !strings.Contains(err.Error(), "this client reads versions 1.0.1 to 1.0.3")):
+			t.Errorf("version %q: %v, want it refused, naming the versions read", version, err)
 		}
 	}
 }
@@ -147,46 +133,35 @@ func TestKeyRedacted(t *testing.T) {
 func TestAccountSharedRead(t *testing.T) {
 	t.Parallel()
 	synctest.Test(t, func(t *testing.T) {
-		var gets, posts atomic.Int32
+		var gets atomic.Int32
 		release := make(chan struct{})
-		h := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		f := &fakeService{answer: func(r sent) (int, string) {
 			if r.Method == http.MethodGet {
 				if gets.Add(1) == 1 {
 					<-release
 				}
-				_, _ = io.WriteString(w, fullDoc)
-				return
+				return http.StatusOK, fullDoc
 			}
-			posts.Add(1)
-			body, _ := io.ReadAll(r.Body)
-			if r.URL.Path != "/2/e911/4155550101/"+key || !strings.Contains(string(body), `"address1":"2 Side St"`) || !strings.Contains(string(body), `"master":"1"`) {
-				t.Errorf("POST %s %s", r.URL.Path, body)
+			if r.Path != "/sipstation/2/e911/4155550101/"+key || !strings.Contains(r.Body, `"address1":"2 Side St"`) || !strings.Contains(r.Body, `"master":"1"`) {
+				t.Errorf("POST %s %s", r.Path, r.Body)
 			}
-			_, _ = io.WriteString(w, `{"status":true,"message":"ok"}`)
-		})
-		c, err := trunk.New(trunk.Config{Endpoint: "http://127.0.0.1", AccountKey: key, Options: apihttp.Options{
-			MaxRetries: 1, RetryWaitMin: time.Millisecond, RetryWaitMax: 2 * time.Millisecond, HTTPClient: acctest.InProcess(h),
-		}})
-		if err != nil {
-			t.Fatalf("New: %v", err)
-		}
-		var wg sync.WaitGroup
+			return http.StatusOK, `{"status":true,"message":"ok"}`
+		}}
+		c := fakeClient(t, f)
 		errs := make(chan error, 5)
 		for range 5 {
-			wg.Go(func() {
+			go func() {
 				_, err := c.Account(context.Background())
 				errs <- err
-			})
+			}()
 		}
 		synctest.Wait() // every reader waits on the one fetch, which waits on release
 		if n := gets.Load(); n != 1 {
 			t.Errorf("%d GETs while five readers wait, want 1", n)
 		}
 		close(release)
-		wg.Wait()
-		close(errs)
-		for err := range errs {
-			if err != nil {
+		for range 5 {
+			if err := <-errs; err != nil {
 				t.Errorf("concurrent read: %v", err)
 			}
 		}
@@ -278,7 +253,7 @@ func TestNewRefuses(t *testing.T) {
 // Against the emulator: the whole round trip, and what /v1 shows after.
 func TestClientAgainstEmulator(t *testing.T) {
 	t.Parallel()
-	srv, err := emulator.New(emulator.Options{RateLimit: -1})
+	srv, err := emulator.New(emulator.Options{RateLimit: -1, Admin: true})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -308,10 +283,11 @@ func TestClientAgainstEmulator(t *testing.T) {
 	if err := c.SetE911(ctx, "+14155550100", trunk.E911{Name: "Acme", Street1: "1 Main St", Street2: "Suite 2", City: "Austin", State: "TX", Zip: "78701", Master: true}); err != nil {
 		t.Fatalf("SetE911: %v", err)
 	}
-	if err := c.SetFailover(ctx, "+14155550100", trunk.Failover{Destination: "pbx.example.com"}); err != nil {
+	// Both tiers, for the number and for the account.
+	if err := c.SetFailover(ctx, "+14155550100", trunk.Failover{Destination: "pbx.example.com", Number: "4155550198"}); err != nil {
 		t.Fatalf("SetFailover: %v", err)
 	}
-	if err := c.SetFailover(ctx, "", trunk.Failover{Number: "(415) 555-0199"}); err != nil {
+	if err := c.SetFailover(ctx, "", trunk.Failover{Number: "(415) 555-0199", Destination: "7102"}); err != nil {
 		t.Fatalf("SetFailover (account): %v", err)
 	}
 	a, err := c.Account(ctx)
@@ -319,15 +295,26 @@ func TestClientAgainstEmulator(t *testing.T) {
 		t.Fatalf("Account: %v", err)
 	}
 	n, ok := a.Number("+14155550100")
-	if !ok || n.E911Address == nil || n.E911Address.Street2 != "Suite 2" || !bool(n.E911Address.Master) || n.Failover.Destination != "pbx.example.com" {
+	if !ok || n.E911Address == nil || n.E911Address.Street2 != "Suite 2" || !bool(n.E911Address.Master) ||
+		n.Failover != (trunk.Failover{Destination: "pbx.example.com", Number: "+14155550198"}) {
 		t.Errorf("the number after the changes: %+v %+v", n, n.E911Address)
 	}
-	if f := a.AccountFailover(); f.Number != "+14155550199" {
+	if f := a.AccountFailover(); f != (trunk.Failover{Number: "+14155550199", Destination: "7102"}) || !bool(a.CustomerInfo.DestinationIsTrunkGroup) {
 		t.Errorf("account failover: %+v", f)
 	}
 	got, err := v1.GetNumber(ctx, "+14155550100")
-	if err != nil || got.E911Address == nil || got.E911Address.Street2 != "Suite 2" || got.Failover == nil || got.Failover.Destination != "pbx.example.com" {
+	if err != nil || got.E911Address == nil || got.E911Address.Street2 != "Suite 2" || got.Failover == nil ||
+		*got.Failover != (sipstation.Failover{Destination: "pbx.example.com", Number: "+14155550198"}) {
 		t.Errorf("/v1 after the changes: %v %+v", err, got)
+	}
+	// Dropping one tier clears that one only.
+	if err := c.SetFailover(ctx, "+14155550100", trunk.Failover{Number: "4155550198"}); err != nil {
+		t.Fatalf("SetFailover (number only): %v", err)
+	}
+	if a, err := c.Account(ctx); err != nil {
+		t.Fatal(err)
+	} else if n, _ := a.Number("+14155550100"); n.Failover != (trunk.Failover{Number: "+14155550198"}) {
+		t.Errorf("after dropping the destination: %+v", n.Failover)
 	}
 	if err := c.DeleteE911(ctx, "+14155550100"); err != nil {
 		t.Fatalf("DeleteE911: %v", err)
@@ -337,6 +324,18 @@ func TestClientAgainstEmulator(t *testing.T) {
 	}
 	if got, err := v1.GetNumber(ctx, "+14155550100"); err != nil || got.E911Address != nil || got.Failover != nil {
 		t.Errorf("/v1 after delete and clear: %v %+v", err, got)
+	}
+	if a, err := c.Account(ctx); err != nil || a.AccountFailover() != (trunk.Failover{Number: "+14155550199", Destination: "7102"}) {
+		t.Errorf("clearing the number's failover changed the account's: %v %+v", err, a.AccountFailover())
+	}
+	if err := c.ClearFailover(ctx, ""); err != nil {
+		t.Fatalf("ClearFailover (account): %v", err)
+	}
+	if a, err := c.Account(ctx); err != nil || !a.AccountFailover().IsZero() {
+		t.Errorf("account failover after its clear: %v %+v", err, a.AccountFailover())
+	}
+	if m := srvMetrics(t, ts.URL); m.DeletesWithBody != 0 {
+		t.Errorf("the client sent %d DELETEs with a body", m.DeletesWithBody)
 	}
 	if err := c.SetE911(ctx, "+14155550111", trunk.E911{Name: "A", Street1: "1", City: "Austin", State: "TX", Zip: "78701"}); !errors.Is(err, trunk.ErrRefused) {
 		t.Errorf("SetE911 of a number not on the trunk: %v", err)
@@ -348,4 +347,19 @@ func TestClientAgainstEmulator(t *testing.T) {
 	if _, err := bad.Account(ctx); !errors.Is(err, trunk.ErrBadKey) {
 		t.Errorf("a wrong key: %v", err)
 	}
+}
+
+// srvMetrics reads the emulator's metrics.
+func srvMetrics(t *testing.T, base string) emulator.Metrics {
+	t.Helper()
+	resp, err := http.Get(base + "/_emulator/metrics")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer func() { _ = resp.Body.Close() }()
+	var m emulator.Metrics
+	if err := json.NewDecoder(resp.Body).Decode(&m); err != nil {
+		t.Fatal(err)
+	}
+	return m
 }

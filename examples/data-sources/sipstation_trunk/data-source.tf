@@ -18,3 +18,8 @@ output "sip_password" {
   value     = data.sipstation_trunk.with_password.sip_password
   sensitive = true
 }
+
+# The trunk groups a failover destination may name (not the trunk's own).
+output "failover_trunk_groups" {
+  value = { for g in data.sipstation_trunk.this.trunk_groups : g.id => g.title if !g.own }
+}

@@ -7,8 +7,12 @@ resource "sipstation_failover" "main" {
 }
 
 # Without number: the account-wide failover, for numbers without their own.
+# Both tiers, as FreePBX's SIPStation module sets them: SIPStation tries the
+# destination first (here a trunk group, by the id data.sipstation_trunk
+# lists), then the number.
 resource "sipstation_failover" "account" {
   failover = {
-    destination = "sip:frontdesk@pbx.example.com"
+    destination = "7102"
+    number      = "+14155550199"
   }
 }
